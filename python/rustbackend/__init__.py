@@ -1,0 +1,140 @@
+"""rustbackend: a Python build backend (PEP 517 and PEP 660) with a Rust core.
+
+Projects use it with::
+
+    [build-system]
+    requires = ["rustbackend"]
+    build-backend = "rustbackend"
+
+The hooks below are thin: they read the process's facts (working directory,
+SOURCE_DATE_EPOCH), call the native core and log its warnings. The native module is
+imported only when a hook runs, so importing this package stays cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, List, Mapping, Optional
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError",
+    "build_editable",
+    "build_sdist",
+    "build_wheel",
+    "get_requires_for_build_editable",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_editable",
+    "prepare_metadata_for_build_wheel",
+]
+
+logger = logging.getLogger("rustbackend")
+
+#: config_settings keys rustbackend understands (none yet).
+KNOWN_CONFIG_SETTINGS: frozenset = frozenset()
+
+
+class BuildError(Exception):
+    """A build failed; the message says what is wrong, where, and how to fix it."""
+
+
+def _native() -> Any:
+    from rustbackend import _native as native
+
+    return native
+
+
+def _source_date_epoch() -> Optional[int]:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value.strip() == "":
+        return None
+    try:
+        epoch = int(value.strip())
+    except ValueError:
+        raise BuildError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {value!r}; "
+            "unset it or set it to, e.g., the last commit time (git log -1 --format=%ct)"
+        ) from None
+    return max(epoch, 0)
+
+
+def _check_config_settings(config_settings: Optional[Mapping[str, Any]]) -> None:
+    for key in sorted(config_settings or {}):
+        if key not in KNOWN_CONFIG_SETTINGS:
+            logger.warning("rustbackend: ignoring unknown config setting %r", key)
+
+
+def _warn(warnings: List[str]) -> None:
+    for warning in warnings:
+        logger.warning("rustbackend: warning: %s", warning)
+
+
+def get_requires_for_build_wheel(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """PEP 517: rustbackend needs nothing else to build a wheel."""
+    return []
+
+
+def get_requires_for_build_sdist(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """PEP 517: rustbackend needs nothing else to build an sdist."""
+    return []
+
+
+def get_requires_for_build_editable(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """PEP 660: rustbackend needs nothing else to build an editable wheel."""
+    return []
+
+
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+) -> str:
+    """PEP 517: write the .dist-info directory and return its name."""
+    _check_config_settings(config_settings)
+    name, warnings = _native().prepare_metadata(os.getcwd(), metadata_directory)
+    _warn(warnings)
+    return name
+
+
+def prepare_metadata_for_build_editable(
+    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+) -> str:
+    """PEP 660: the editable wheel's metadata is the regular wheel's."""
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+def build_wheel(
+    wheel_directory: str,
+    config_settings: Optional[Dict[str, Any]] = None,
+    metadata_directory: Optional[str] = None,
+) -> str:
+    """PEP 517: build a wheel into wheel_directory and return its file name."""
+    _check_config_settings(config_settings)
+    name, warnings = _native().build_wheel(
+        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
+    )
+    _warn(warnings)
+    return name
+
+
+def build_editable(
+    wheel_directory: str,
+    config_settings: Optional[Dict[str, Any]] = None,
+    metadata_directory: Optional[str] = None,
+) -> str:
+    """PEP 660: build an editable wheel into wheel_directory and return its file name."""
+    _check_config_settings(config_settings)
+    name, warnings = _native().build_editable(
+        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
+    )
+    _warn(warnings)
+    return name
+
+
+def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
+    """PEP 517: build an sdist into sdist_directory and return its file name."""
+    _check_config_settings(config_settings)
+    name, warnings = _native().build_sdist(os.getcwd(), sdist_directory, _source_date_epoch())
+    _warn(warnings)
+    return name

@@ -1,0 +1,26 @@
+"""Type stubs for the native core (built from src/python.rs)."""
+
+from os import PathLike
+from typing import List, Optional, Tuple, Union
+
+_Path = Union[str, "PathLike[str]"]
+
+__version__: str
+
+def build_wheel(
+    project_dir: _Path,
+    out_dir: _Path,
+    metadata_directory: Optional[_Path] = ...,
+    source_date_epoch: Optional[int] = ...,
+) -> Tuple[str, List[str]]: ...
+def build_editable(
+    project_dir: _Path,
+    out_dir: _Path,
+    metadata_directory: Optional[_Path] = ...,
+    source_date_epoch: Optional[int] = ...,
+) -> Tuple[str, List[str]]: ...
+def build_sdist(
+    project_dir: _Path, out_dir: _Path, source_date_epoch: Optional[int] = ...
+) -> Tuple[str, List[str]]: ...
+def prepare_metadata(project_dir: _Path, metadata_directory: _Path) -> Tuple[str, List[str]]: ...
+def _panic_for_test() -> None: ...

@@ -1,0 +1,136 @@
+//! Finding the module(s) to pack: src layout, flat layout, single-file modules and dotted
+//! (namespace) module names, with `[tool.rustbackend] module-name` / `module-root` overrides.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::names;
+use crate::pyproject::{PyProject, PYPROJECT};
+
+/// One top-level module to pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// The dotted import name, such as `acme.widgets`.
+    pub name: String,
+    /// Its path relative to the project root, `/`-separated: a package directory or a `.py`
+    /// file.
+    pub path: String,
+    /// Whether it is a package directory (as opposed to a single `.py` file).
+    pub is_package: bool,
+}
+
+/// Where the modules live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The directory that goes on `sys.path`, relative to the project root (`""` for the
+    /// root itself, `"src"` for a src layout).
+    pub module_root: String,
+    /// The modules, in the order they were named.
+    pub modules: Vec<Module>,
+}
+
+fn join(root: &str, rel: &str) -> String {
+    if root.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{root}/{rel}")
+    }
+}
+
+/// The candidates for module `name` under `root`: (path, is_package) pairs that exist.
+fn candidates(project_dir: &Path, root: &str, name: &str) -> Vec<(String, bool)> {
+    let rel = name.replace('.', "/");
+    let mut found = Vec::new();
+    let dir = join(root, &rel);
+    if project_dir.join(&dir).is_dir() {
+        found.push((dir, true));
+    }
+    let file = join(root, &format!("{rel}.py"));
+    if project_dir.join(&file).is_file() {
+        found.push((file, false));
+    }
+    found
+}
+
+/// Finds the modules of `pyproject` inside `project_dir`.
+pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
+    let settings = &pyproject.settings;
+    let names: Vec<String> = match &settings.module_names {
+        Some(names) => names.clone(),
+        None => vec![names::default_import_name(&pyproject.project.name)],
+    };
+    let roots: Vec<&str> = match &settings.module_root {
+        Some(root) => vec![root.as_str()],
+        None => vec!["src", ""],
+    };
+    let fail = |message: String, help: String| {
+        let span = None;
+        Err(Error::single(
+            PYPROJECT,
+            &pyproject.text,
+            Diagnostic::new("tool.rustbackend.module-name", message)
+                .at(span)
+                .help(help),
+        ))
+    };
+
+    let mut module_root: Option<&str> = None;
+    let mut modules = Vec::new();
+    for name in &names {
+        let search: Vec<&str> = match module_root {
+            Some(root) => vec![root],
+            None => roots.clone(),
+        };
+        let mut found: Vec<(&str, String, bool)> = Vec::new();
+        for root in &search {
+            for (path, is_package) in candidates(project_dir, root, name) {
+                found.push((root, path, is_package));
+            }
+        }
+        match found.len() {
+            0 => {
+                let looked: Vec<String> = search
+                    .iter()
+                    .flat_map(|root| {
+                        let rel = name.replace('.', "/");
+                        [
+                            join(root, &format!("{rel}/")),
+                            join(root, &format!("{rel}.py")),
+                        ]
+                    })
+                    .collect();
+                return fail(
+                    format!(
+                        "no module `{name}` found for project `{}`; looked for {}",
+                        pyproject.project.name,
+                        looked.join(", ")
+                    ),
+                    "set `module-name` (the import name) and, if the code is not in `src/` or the project root, `module-root` under [tool.rustbackend]".into(),
+                );
+            }
+            1 => {
+                let (root, path, is_package) = found.remove(0);
+                module_root = Some(root);
+                modules.push(Module {
+                    name: name.clone(),
+                    path,
+                    is_package,
+                });
+            }
+            _ => {
+                let paths: Vec<String> = found
+                    .iter()
+                    .map(|(_, p, dir)| if *dir { format!("{p}/") } else { p.clone() })
+                    .collect();
+                return fail(
+                    format!("module `{name}` is ambiguous: found {}", paths.join(" and ")),
+                    "set `module-root` under [tool.rustbackend] to the directory that holds the module (such as \"src\" or \"\"), or remove the stray copy".into(),
+                );
+            }
+        }
+    }
+    Ok(Layout {
+        module_root: module_root.unwrap_or("").to_string(),
+        modules,
+    })
+}

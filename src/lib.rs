@@ -1,0 +1,188 @@
+//! rustbackend: a Python build backend (PEP 517, PEP 660) with a Rust core.
+//!
+//! One data flow, one module per step:
+//!
+//! ```text
+//! pyproject.toml --pyproject--> validated PyProject (or every diagnostic at once)
+//! PyProject --layout--> modules --plan--> Plan (all names derived once)
+//! Plan --fileset--> sorted file set (the only place that decides what is packed)
+//! Plan --metadata--> METADATA / PKG-INFO / WHEEL / entry_points.txt text
+//! file set + texts --wheel / sdist / editable--> archive writer (temp file) --rename--> artifact
+//! ```
+//!
+//! The public functions here are the hooks, free of Python: the pyo3 module in `python.rs`
+//! (behind the `python` feature) only converts arguments and errors. No ambient input is
+//! read here: the caller passes the project directory, the output directory and the
+//! `SOURCE_DATE_EPOCH` value.
+
+pub mod archive;
+pub mod editable;
+pub mod error;
+pub mod fileset;
+pub mod layout;
+pub mod license;
+pub mod metadata;
+pub mod names;
+pub mod plan;
+pub mod pyproject;
+pub mod sdist;
+pub mod wheel;
+
+#[cfg(feature = "python")]
+mod python;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{Diagnostic, Error, Report, Result};
+use metadata::MetadataFor;
+pub use plan::Plan;
+
+/// Inputs every build shares that do not come from the project itself.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// `SOURCE_DATE_EPOCH`: the timestamp for every archive entry
+    /// ([`archive::DEFAULT_EPOCH`] when `None`).
+    pub source_date_epoch: Option<u64>,
+}
+
+impl BuildOptions {
+    fn epoch(&self) -> u64 {
+        self.source_date_epoch.unwrap_or(archive::DEFAULT_EPOCH)
+    }
+}
+
+/// A finished artifact and the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The artifact's path.
+    pub path: PathBuf,
+    /// Warnings for the user.
+    pub warnings: Vec<String>,
+}
+
+impl Built {
+    /// The artifact's file name (what PEP 517 hooks return).
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn ensure_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the output directory", dir, e))
+}
+
+fn secret_warnings(skipped: Vec<String>) -> impl Iterator<Item = String> {
+    skipped
+        .into_iter()
+        .map(|path| format!("left out `{path}`: it looks like a secret (never packed by default)"))
+}
+
+/// Builds a wheel of the project in `project_dir` into `out_dir`.
+///
+/// With `metadata_directory` (from [`prepare_metadata`]), the wheel's METADATA is checked to
+/// be identical to the one prepared there.
+pub fn build_wheel(
+    project_dir: &Path,
+    out_dir: &Path,
+    metadata_directory: Option<&Path>,
+    options: &BuildOptions,
+) -> Result<Built> {
+    let plan = Plan::load(project_dir)?;
+    if let Some(dir) = metadata_directory {
+        check_prepared_metadata(&plan, dir)?;
+    }
+    let (payload, skipped) = wheel::module_entries(&plan)?;
+    ensure_dir(out_dir)?;
+    let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
+    let mut warnings = plan.warnings;
+    warnings.extend(secret_warnings(skipped));
+    Ok(Built { path, warnings })
+}
+
+/// Builds an editable wheel (PEP 660) of the project in `project_dir` into `out_dir`.
+pub fn build_editable(
+    project_dir: &Path,
+    out_dir: &Path,
+    metadata_directory: Option<&Path>,
+    options: &BuildOptions,
+) -> Result<Built> {
+    let plan = Plan::load(project_dir)?;
+    if let Some(dir) = metadata_directory {
+        check_prepared_metadata(&plan, dir)?;
+    }
+    let payload = vec![editable::pth_entry(&plan)?];
+    ensure_dir(out_dir)?;
+    let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
+    Ok(Built {
+        path,
+        warnings: plan.warnings,
+    })
+}
+
+/// Builds the sdist of the project in `project_dir` into `out_dir`.
+pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result<Built> {
+    let plan = Plan::load(project_dir)?;
+    let (entries, skipped) = sdist::sdist_entries(&plan, Some(out_dir))?;
+    ensure_dir(out_dir)?;
+    let path = sdist::write_sdist(&plan, &entries, out_dir, options.epoch())?;
+    let mut warnings = plan.warnings;
+    warnings.extend(secret_warnings(skipped));
+    Ok(Built { path, warnings })
+}
+
+/// Writes the `.dist-info` directory (without RECORD) into `metadata_directory` and returns
+/// its name, for `prepare_metadata_for_build_wheel` / `_editable`.
+pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result<Built> {
+    let plan = Plan::load(project_dir)?;
+    let dist_info = plan.dist_info();
+    let target = metadata_directory.join(&dist_info);
+    // Write into a temporary directory beside the target, then rename: all or nothing.
+    ensure_dir(metadata_directory)?;
+    let temp = tempfile::Builder::new()
+        .prefix(".rustbackend-")
+        .tempdir_in(metadata_directory)
+        .map_err(|e| Error::io("create a temporary directory in", metadata_directory, e))?;
+    for entry in wheel::dist_info_entries(&plan, &[wheel::PURE_TAG.to_string()]) {
+        let relative = entry
+            .path
+            .strip_prefix(&format!("{dist_info}/"))
+            .unwrap_or(&entry.path)
+            .to_string();
+        let dest = temp.path().join(&relative);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        match &entry.contents {
+            archive::Contents::Bytes(data) => std::fs::write(&dest, data),
+            archive::Contents::File(source) => std::fs::copy(source, &dest).map(|_| ()),
+        }
+        .map_err(|e| Error::io("write", &dest, e))?;
+    }
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(|e| Error::io("replace", &target, e))?;
+    }
+    let kept = temp.keep();
+    std::fs::rename(&kept, &target).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        Error::io("rename the metadata directory to", &target, e)
+    })?;
+    Ok(Built {
+        path: target,
+        warnings: plan.warnings,
+    })
+}
+
+fn check_prepared_metadata(plan: &Plan, metadata_directory: &Path) -> Result<()> {
+    let path = metadata_directory.join("METADATA");
+    let prepared = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    if prepared != plan.metadata(MetadataFor::Wheel) {
+        return Err(Error::Input(format!(
+            "the METADATA prepared in `{}` differs from what this build produces; pyproject.toml or a file it names changed between prepare_metadata_for_build_wheel and build_wheel: run the build again",
+            metadata_directory.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! The build plan: a validated project, its layout and license files, and every derived
+//! name (distribution name, version, `.dist-info`, file names) computed once for all hooks.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::fileset::{self, FileEntry};
+use crate::layout::{self, Layout};
+use crate::metadata::{self, MetadataFor};
+use crate::names;
+use crate::pyproject::{self, PyProject, PYPROJECT};
+
+/// The globs used for license files when `project.license-files` is not set (PEP 639).
+pub const DEFAULT_LICENSE_GLOBS: &[&str] = &["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
+
+/// Everything a hook needs to know before writing.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The project directory (holding pyproject.toml).
+    pub project_dir: PathBuf,
+    /// The validated pyproject.toml.
+    pub pyproject: PyProject,
+    /// Where the modules are.
+    pub layout: Layout,
+    /// License files, with archive paths relative to the project root.
+    pub license_files: Vec<FileEntry>,
+    /// Warnings to show the user.
+    pub warnings: Vec<String>,
+    /// The escaped distribution name used in file names (`my_project`).
+    pub dist_name: String,
+    /// The normalized version (`1.0.0rc1`).
+    pub version: String,
+}
+
+impl Plan {
+    /// Reads and validates the project in `project_dir`.
+    pub fn load(project_dir: &Path) -> Result<Plan> {
+        let pyproject = pyproject::load(project_dir)?;
+        let layout = layout::discover(project_dir, &pyproject)?;
+        let mut warnings = Vec::new();
+        if let Some(pyproject::License::Text(_)) = &pyproject.project.license {
+            warnings.push(
+                "pyproject.toml: `project.license` as a table is deprecated (PEP 639); write an SPDX expression such as `license = \"MIT\"` and list license files in `license-files`".to_string(),
+            );
+        }
+        let license_files = resolve_license_files(project_dir, &pyproject)?;
+        let project = &pyproject.project;
+        Ok(Plan {
+            dist_name: names::escape_for_filename(&project.name),
+            version: project.version.to_string(),
+            project_dir: project_dir.to_path_buf(),
+            layout,
+            license_files,
+            warnings,
+            pyproject,
+        })
+    }
+
+    /// `{name}-{version}.dist-info`.
+    pub fn dist_info(&self) -> String {
+        format!("{}-{}.dist-info", self.dist_name, self.version)
+    }
+
+    /// `{name}-{version}`: the sdist's base name and top-level directory.
+    pub fn sdist_base(&self) -> String {
+        format!("{}-{}", self.dist_name, self.version)
+    }
+
+    /// The wheel's file name for `tag`.
+    pub fn wheel_filename(&self, tag: &str) -> String {
+        format!("{}-{}-{tag}.whl", self.dist_name, self.version)
+    }
+
+    /// License file paths as listed in `License-File`.
+    pub fn license_paths(&self) -> Vec<String> {
+        self.license_files
+            .iter()
+            .map(|f| f.archive_path.clone())
+            .collect()
+    }
+
+    /// The core metadata text for a wheel or an sdist.
+    pub fn metadata(&self, target: MetadataFor) -> String {
+        metadata::render_metadata(&self.pyproject.project, &self.license_paths(), target)
+    }
+}
+
+fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Vec<FileEntry>> {
+    let (globs, explicit): (Vec<String>, bool) = match &pyproject.project.license_files {
+        Some(globs) => (globs.clone(), true),
+        None => (
+            DEFAULT_LICENSE_GLOBS
+                .iter()
+                .map(|g| g.to_string())
+                .collect(),
+            false,
+        ),
+    };
+    let mut files = Vec::new();
+    let all = fileset::walk(project_dir, "", "", false, &[])?;
+    let mut problems = Vec::new();
+    for glob in &globs {
+        let set = fileset::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;
+        let matched: Vec<&FileEntry> = all
+            .files
+            .iter()
+            .filter(|f| set.is_match(&f.archive_path))
+            .collect();
+        if matched.is_empty() && explicit {
+            problems.push(
+                Diagnostic::new("project.license-files", format!("the license-files glob `{glob}` matches no file"))
+                    .help("correct the glob (it is relative to pyproject.toml), add the file, or remove the glob"),
+            );
+        }
+        files.extend(matched.into_iter().cloned());
+    }
+    if !problems.is_empty() {
+        return Err(Error::Config(crate::error::Report {
+            file: PYPROJECT.into(),
+            source: pyproject.text.clone(),
+            diagnostics: problems,
+        }));
+    }
+    files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    files.dedup_by(|a, b| a.archive_path == b.archive_path);
+    Ok(files)
+}

@@ -1,0 +1,157 @@
+//! The pyo3 module `rustbackend._native`: converts arguments, runs the core with the GIL
+//! released, and turns every error (and any panic) into `rustbackend.BuildError`.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+
+use crate::{BuildOptions, Built, Error};
+
+thread_local! {
+    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic hook (which prints to stderr, with a backtrace when
+/// RUST_BACKTRACE is set) by one that only records the message for the BuildError.
+fn install_quiet_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(format!("{payload}{location}")));
+    }));
+}
+
+fn build_error(py: Python<'_>, message: String) -> PyErr {
+    match py
+        .import("rustbackend")
+        .and_then(|m| m.getattr("BuildError"))
+        .and_then(|cls| cls.call1((message.clone(),)))
+    {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(_) => pyo3::exceptions::PyRuntimeError::new_err(message),
+    }
+}
+
+/// Runs `f` without the GIL, converting errors and panics into BuildError.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    let outcome = py.detach(|| panic::catch_unwind(AssertUnwindSafe(f)));
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(build_error(py, error.to_string())),
+        Err(_) => {
+            let detail = PANIC_MESSAGE
+                .with(|m| m.borrow_mut().take())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(build_error(
+                py,
+                format!("internal error in rustbackend ({detail}); this is a bug, please report it with the pyproject.toml that triggers it"),
+            ))
+        }
+    }
+}
+
+fn options(source_date_epoch: Option<u64>) -> BuildOptions {
+    BuildOptions { source_date_epoch }
+}
+
+fn result(built: Built) -> (String, Vec<String>) {
+    (built.file_name(), built.warnings)
+}
+
+/// Builds a wheel; returns (file name, warnings).
+#[pyfunction]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None))]
+fn build_wheel(
+    py: Python<'_>,
+    project_dir: PathBuf,
+    out_dir: PathBuf,
+    metadata_directory: Option<PathBuf>,
+    source_date_epoch: Option<u64>,
+) -> PyResult<(String, Vec<String>)> {
+    run(py, || {
+        crate::build_wheel(
+            &project_dir,
+            &out_dir,
+            metadata_directory.as_deref(),
+            &options(source_date_epoch),
+        )
+    })
+    .map(result)
+}
+
+/// Builds an editable wheel; returns (file name, warnings).
+#[pyfunction]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None))]
+fn build_editable(
+    py: Python<'_>,
+    project_dir: PathBuf,
+    out_dir: PathBuf,
+    metadata_directory: Option<PathBuf>,
+    source_date_epoch: Option<u64>,
+) -> PyResult<(String, Vec<String>)> {
+    run(py, || {
+        crate::build_editable(
+            &project_dir,
+            &out_dir,
+            metadata_directory.as_deref(),
+            &options(source_date_epoch),
+        )
+    })
+    .map(result)
+}
+
+/// Builds an sdist; returns (file name, warnings).
+#[pyfunction]
+#[pyo3(signature = (project_dir, out_dir, source_date_epoch=None))]
+fn build_sdist(
+    py: Python<'_>,
+    project_dir: PathBuf,
+    out_dir: PathBuf,
+    source_date_epoch: Option<u64>,
+) -> PyResult<(String, Vec<String>)> {
+    run(py, || {
+        crate::build_sdist(&project_dir, &out_dir, &options(source_date_epoch))
+    })
+    .map(result)
+}
+
+/// Writes the .dist-info directory; returns (its name, warnings).
+#[pyfunction]
+fn prepare_metadata(
+    py: Python<'_>,
+    project_dir: PathBuf,
+    metadata_directory: PathBuf,
+) -> PyResult<(String, Vec<String>)> {
+    run(py, || {
+        crate::prepare_metadata(&project_dir, &metadata_directory)
+    })
+    .map(result)
+}
+
+/// Panics on purpose, so tests can check that a panic arrives as a BuildError.
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
+    run(py, || -> Result<(), Error> { panic!("test panic") })
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    install_quiet_panic_hook();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(build_editable, m)?)?;
+    m.add_function(wrap_pyfunction!(build_sdist, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare_metadata, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    Ok(())
+}
