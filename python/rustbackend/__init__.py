@@ -41,10 +41,11 @@ class BuildError(Exception):
     """A build failed; the message says what is wrong, where, and how to fix it."""
 
 
-def _native() -> Any:
-    from rustbackend import _native as native
+def _core() -> Any:
+    """The native module, imported on first use."""
+    import importlib
 
-    return native
+    return importlib.import_module("rustbackend._native")
 
 
 def _source_date_epoch() -> Optional[int]:
@@ -92,7 +93,7 @@ def prepare_metadata_for_build_wheel(
 ) -> str:
     """PEP 517: write the .dist-info directory and return its name."""
     _check_config_settings(config_settings)
-    name, warnings = _native().prepare_metadata(os.getcwd(), metadata_directory)
+    name, warnings = _core().prepare_metadata(os.getcwd(), metadata_directory)
     _warn(warnings)
     return name
 
@@ -111,7 +112,7 @@ def build_wheel(
 ) -> str:
     """PEP 517: build a wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
-    name, warnings = _native().build_wheel(
+    name, warnings = _core().build_wheel(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
     )
     _warn(warnings)
@@ -125,7 +126,7 @@ def build_editable(
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
-    name, warnings = _native().build_editable(
+    name, warnings = _core().build_editable(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
     )
     _warn(warnings)
@@ -135,6 +136,6 @@ def build_editable(
 def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
     """PEP 517: build an sdist into sdist_directory and return its file name."""
     _check_config_settings(config_settings)
-    name, warnings = _native().build_sdist(os.getcwd(), sdist_directory, _source_date_epoch())
+    name, warnings = _core().build_sdist(os.getcwd(), sdist_directory, _source_date_epoch())
     _warn(warnings)
     return name

@@ -1,0 +1,1 @@
+"""A top-level helper that must not be packed into the wheel."""

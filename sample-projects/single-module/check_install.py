@@ -1,0 +1,4 @@
+import tinymod
+
+assert tinymod.double(4) == 8
+print("tinymod ok")

@@ -1,0 +1,3 @@
+"""A package whose import name is not ASCII."""
+
+GREETING = "¡Hola, café!"

@@ -1,0 +1,106 @@
+"""Real frontends drive rustbackend: pip install / wheel / install -e, python -m build and
+uv build, each in a fresh virtualenv with rustbackend served from the local wheelhouse."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_NAMES, run
+
+# The console or GUI script each sample installs, its arguments and its expected output.
+SCRIPTS = {
+    "src-basic": ("greet", ["pip"], "Hello, pip!"),
+    "flat-package": ("geometry-gui", [], "geometry gui"),
+    "single-module": ("tinymod", [], "tinymod 42"),
+}
+
+WHEEL_NAMES = {
+    "src-basic": "greet-1.2.0-py3-none-any.whl",
+    "flat-package": "geometry_tools-0.3.0rc1-py3-none-any.whl",
+    "single-module": "tinymod-2024.1-py3-none-any.whl",
+    "unicode-metadata": "cafe_tools-1.0.post2-py3-none-any.whl",
+}
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_pip_install_imports_and_runs_scripts(name, sample, make_venv, tmp_path):
+    project = sample(name)
+    env = make_venv()
+    env.pip("install", project)
+    # Run from elsewhere so the import cannot come from the source tree.
+    out = env.run(env.python, project / "check_install.py", cwd=tmp_path)
+    assert out.stdout.strip().endswith("ok")
+    if name in SCRIPTS:
+        script, args, expected = SCRIPTS[name]
+        assert env.run(env.bin / script, *args, cwd=tmp_path).stdout.strip() == expected
+    shown = env.pip("show", "--files", _dist_name(project)).stdout
+    assert "Location:" in shown
+
+
+def _dist_name(project: Path) -> str:
+    import tomllib
+
+    return tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]["name"]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_pip_wheel_writes_one_correctly_named_wheel(name, sample, make_venv, tmp_path):
+    project = sample(name)
+    env = make_venv()
+    out = tmp_path / "wheels"
+    env.pip("wheel", "--no-deps", project, "-w", out)
+    assert sorted(p.name for p in out.iterdir()) == [WHEEL_NAMES[name]]
+    with zipfile.ZipFile(out / WHEEL_NAMES[name]) as zf:
+        assert zf.testzip() is None
+
+
+def test_pip_install_editable_sees_edits(sample, make_venv, tmp_path):
+    project = sample("src-basic")
+    env = make_venv()
+    site = env.site_packages()
+    before = _listing(site)
+    env.pip("install", "-e", project)
+    assert "_greet.pth" in _listing(site)
+    where = env.py("import greet; print(greet.__file__)", check=True).stdout.strip()
+    assert Path(where).resolve() == (project / "src" / "greet" / "__init__.py").resolve()
+    init = project / "src" / "greet" / "__init__.py"
+    init.write_text(init.read_text().replace("Hello, ", "Howdy, "))
+    assert env.run(env.bin / "greet", "edit", cwd=tmp_path).stdout.strip() == "Howdy, edit!"
+    env.pip("uninstall", "-y", "greet")
+    # pip may remove site-packages itself when nothing else is left in it.
+    assert _listing(site) == before
+
+
+def _listing(directory: Path) -> set:
+    return {str(p.relative_to(directory)) for p in directory.rglob("*")} if directory.exists() else set()
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_python_m_build_makes_sdist_and_wheel(name, built):
+    b = built[name]
+    assert b.wheel.name == WHEEL_NAMES[name]
+    assert b.sdist.name == WHEEL_NAMES[name].replace("-py3-none-any.whl", ".tar.gz")
+
+
+def test_uv_build(sample, frontend_env, tmp_path):
+    project = sample("src-basic")
+    out = tmp_path / "uv-dist"
+    run(
+        [Path(sys.executable).parent / "uv", "build", "--python", sys.executable, "--out-dir", out, project],
+        env=frontend_env,
+    )
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "greet-1.2.0-py3-none-any.whl",
+        "greet-1.2.0.tar.gz",
+    ]
+
+
+def test_uv_pip_install(sample, make_venv, frontend_env, tmp_path):
+    project = sample("single-module")
+    env = make_venv()
+    env.run(Path(sys.executable).parent / "uv", "pip", "install", "--python", env.python, project)
+    assert env.run(env.bin / "tinymod", cwd=tmp_path).stdout.strip() == "tinymod 42"
