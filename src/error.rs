@@ -122,9 +122,12 @@ impl fmt::Display for Report {
         if count > 1 {
             writeln!(f, "{count} problems in {}:", self.file)?;
         }
-        for (i, d) in self.diagnostics.iter().enumerate() {
+        // In file order, so the report reads top to bottom; problems without a position last.
+        let mut ordered: Vec<&Diagnostic> = self.diagnostics.iter().collect();
+        ordered.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
+        for (i, d) in ordered.into_iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                f.write_str("\n\n")?;
             }
             f.write_str(d.render(&self.file, &self.source).trim_end())?;
         }

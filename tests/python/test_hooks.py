@@ -1,0 +1,191 @@
+"""The PEP 517 / PEP 660 hooks called directly, and what happens when a build fails."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+HOOKS = [
+    "build_wheel", "build_sdist", "build_editable",
+    "get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable",
+    "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable",
+]
+
+
+def call(venv, project: Path, code: str, check: bool = True, **env):
+    """Runs `code` in the backend venv with the project as working directory."""
+    return run([venv.python, "-c", textwrap.dedent(code)], env=dict(venv.env, **env), cwd=project, check=check)
+
+
+def test_import_is_cheap_and_exposes_every_hook(backend_venv, tmp_path):
+    out = call(backend_venv, tmp_path, f"""
+        import sys, json, rustbackend
+        print(json.dumps({{
+            "native_loaded": "rustbackend._native" in sys.modules,
+            "hooks": [h for h in {HOOKS!r} if callable(getattr(rustbackend, h, None))],
+            "requires": [rustbackend.get_requires_for_build_wheel(), rustbackend.get_requires_for_build_sdist(),
+                         rustbackend.get_requires_for_build_editable()],
+        }}))
+    """)
+    result = json.loads(out.stdout)
+    assert result == {"native_loaded": False, "hooks": HOOKS, "requires": [[], [], []]}
+
+
+def test_build_wheel_checks_prepared_metadata(backend_venv, sample, tmp_path):
+    project = sample("src-basic")
+    out = call(backend_venv, project, """
+        import pathlib, sys, rustbackend
+        md = pathlib.Path(sys.argv[0]).parent / "md" if False else pathlib.Path("../md")
+        name = rustbackend.prepare_metadata_for_build_wheel(str(md))
+        print(name)
+        wheel = rustbackend.build_wheel("../wheels", metadata_directory=str(md / name))
+        print(wheel)
+    """)
+    dist_info, wheel = out.stdout.split()
+    assert dist_info == "greet-1.2.0.dist-info"
+    prepared = (project.parent / "md" / dist_info)
+    assert sorted(p.name for p in prepared.iterdir()) == ["METADATA", "WHEEL", "entry_points.txt", "licenses"]
+    with zipfile.ZipFile(project.parent / "wheels" / wheel) as zf:
+        assert zf.read(f"{dist_info}/METADATA") == (prepared / "METADATA").read_bytes()
+        assert zf.read(f"{dist_info}/entry_points.txt") == (prepared / "entry_points.txt").read_bytes()
+
+    # If the project changes in between, the build refuses instead of shipping other metadata.
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("Says hello", "Says goodbye"))
+    failed = call(backend_venv, project, """
+        import rustbackend
+        try:
+            rustbackend.build_wheel("../wheels2", metadata_directory="../md/greet-1.2.0.dist-info")
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """)
+    assert "differs from what this build produces" in failed.stdout
+    assert not (project.parent / "wheels2").exists() or not any((project.parent / "wheels2").iterdir())
+
+
+def test_editable_hooks(backend_venv, sample):
+    project = sample("flat-package")
+    out = call(backend_venv, project, """
+        import rustbackend
+        name = rustbackend.prepare_metadata_for_build_editable("../md")
+        print(name, rustbackend.build_editable("../wheels", metadata_directory="../md/" + name))
+    """)
+    dist_info, wheel = out.stdout.split()
+    assert wheel == "geometry_tools-0.3.0rc1-py3-none-any.whl"
+    with zipfile.ZipFile(project.parent / "wheels" / wheel) as zf:
+        assert zf.read("_geometry_tools.pth").decode() == f"{project.resolve()}\n"
+        assert zf.read(f"{dist_info}/METADATA") == (project.parent / "md" / dist_info / "METADATA").read_bytes()
+
+
+BROKEN = """\
+[build-system]
+requires = ["rustbackend"]
+build-backend = "rustbackend"
+
+[project]
+name = "broken"
+version = "1.0.x"
+description = "fine"
+dependencies = ["requests >=", "ok-package"]
+licence = "MIT"
+"""
+
+
+def test_invalid_project_raises_build_error_with_every_problem(backend_venv, tmp_path):
+    project = tmp_path / "broken"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(BROKEN)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    result = call(backend_venv, project, """
+        import rustbackend, sys
+        for hook in (rustbackend.build_wheel, rustbackend.build_sdist, rustbackend.build_editable):
+            try:
+                hook("../out")
+            except rustbackend.BuildError as e:
+                print(type(e).__module__, type(e).__name__)
+                print(e)
+            else:
+                sys.exit("no error")
+    """)
+    text = result.stdout
+    assert text.count("rustbackend BuildError") == 3
+    assert "3 problems in pyproject.toml:" in text
+    assert "error: pyproject.toml:7:11: `project.version` is not a valid PEP 440 version" in text
+    assert "7 | version = \"1.0.x\"\n  |           ^^^^^^^" in text
+    assert "error: pyproject.toml:9:17: `project.dependencies` has an invalid PEP 508 requirement `requests >=`" in text
+    assert "error: pyproject.toml:10:1: unknown key `project.licence`" in text
+    assert "help: did you mean `project.license`?" in text
+    assert list(out_dir.iterdir()) == []
+
+
+def test_pip_shows_the_diagnostic_and_leaves_nothing(make_venv, tmp_path):
+    project = tmp_path / "broken"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(BROKEN)
+    env = make_venv()
+    out = tmp_path / "wheels"
+    result = env.pip("wheel", "--no-deps", project, "-w", out, check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "rustbackend.BuildError" in output
+    assert "pyproject.toml:7:11: `project.version` is not a valid PEP 440 version" in output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_missing_module_error_says_where_it_looked(backend_venv, sample):
+    project = sample("src-basic")
+    (project / "src" / "greet").rename(project / "src" / "other")
+    result = call(backend_venv, project, """
+        import rustbackend
+        try:
+            rustbackend.build_wheel("../out")
+        except rustbackend.BuildError as e:
+            print(e)
+    """)
+    assert "no module `greet` found for project `greet`; looked for src/greet/, src/greet.py, greet/, greet.py" in result.stdout
+    assert "help: set `module-name`" in result.stdout
+    assert not (project.parent / "out").exists() or list((project.parent / "out").iterdir()) == []
+
+
+def test_a_panic_becomes_a_build_error_without_a_rust_backtrace(backend_venv, tmp_path):
+    result = call(backend_venv, tmp_path, """
+        import rustbackend
+        from rustbackend import _native
+        try:
+            _native._panic_for_test()
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """, RUST_BACKTRACE="full")
+    assert "BuildError: internal error in rustbackend (test panic at src/python.rs:" in result.stdout
+    assert "panicked" not in result.stderr and "stack backtrace" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_output_directory_is_created_and_unknown_settings_warn(backend_venv, sample):
+    project = sample("single-module")
+    result = call(backend_venv, project, """
+        import rustbackend
+        print(rustbackend.build_wheel("../new/nested/dir", config_settings={"no-such-setting": "1"}))
+    """)
+    assert result.stdout.strip() == "tinymod-2024.1-py3-none-any.whl"
+    assert (project.parent / "new" / "nested" / "dir" / "tinymod-2024.1-py3-none-any.whl").is_file()
+    assert "rustbackend: ignoring unknown config setting 'no-such-setting'" in result.stderr
+
+
+def test_bad_source_date_epoch_is_a_clear_error(backend_venv, sample):
+    project = sample("single-module")
+    result = call(backend_venv, project, """
+        import rustbackend
+        try:
+            rustbackend.build_wheel("../out")
+        except rustbackend.BuildError as e:
+            print(e)
+    """, SOURCE_DATE_EPOCH="yesterday")
+    assert "SOURCE_DATE_EPOCH must be a whole number" in result.stdout
