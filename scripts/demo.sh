@@ -11,7 +11,10 @@ for project in sample-projects/*/; do
     name=$(basename "$project")
     echo
     echo "== $name"
-    "$VENV/bin/python" -m build --quiet --outdir "$OUT/$name" "$project" >/dev/null
+    if ! "$VENV/bin/python" -m build --outdir "$OUT/$name" "$project" >"$OUT/$name.log" 2>&1; then
+        cat "$OUT/$name.log"
+        exit 1
+    fi
     "$VENV/bin/python" - "$OUT/$name" <<'PY'
 import sys, tarfile, zipfile
 from pathlib import Path
