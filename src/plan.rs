@@ -125,3 +125,28 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
     files.dedup_by(|a, b| a.archive_path == b.archive_path);
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    /// File names carry the PEP 440 normalized version.
+    #[test]
+    fn versions_normalize_like_pep_440() {
+        for (given, normalized) in [
+            ("1.0", "1.0"),
+            ("01.02.0", "1.2.0"),
+            ("1.0.0-alpha.1", "1.0.0a1"),
+            ("1.0-RC2", "1.0rc2"),
+            ("1.0-post1", "1.0.post1"),
+            ("1.0-1", "1.0.post1"),
+            ("1.0.DEV3", "1.0.dev3"),
+            ("v2.1", "2.1"),
+            ("1.0+Ubuntu-1", "1.0+ubuntu.1"),
+            ("1!2.0", "1!2.0"),
+        ] {
+            let version = pep440_rs::Version::from_str(given).unwrap();
+            assert_eq!(version.to_string(), normalized, "{given}");
+        }
+    }
+}
