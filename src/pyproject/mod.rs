@@ -1,7 +1,11 @@
 //! pyproject.toml: parse the text (keeping spans), then validate `[project]` and
 //! `[tool.rustbackend]` into a [`PyProject`], reporting every problem at once.
 
+pub mod dependencies;
+pub mod entry_points;
 pub mod fields;
+pub mod files;
+pub mod people;
 pub mod project;
 pub mod settings;
 
@@ -10,8 +14,11 @@ use std::path::Path;
 use toml_edit::Document;
 
 use crate::error::{Diagnostic, Error, Report, Result};
+pub use dependencies::Dependency;
 pub use fields::{Checker, Spanned, TableAt};
-pub use project::{Dependency, License, Person, Project, Readme};
+pub use files::{License, Readme};
+pub use people::Person;
+pub use project::Project;
 pub use settings::Settings;
 
 /// The file name, as shown in messages.

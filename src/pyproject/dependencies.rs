@@ -1,0 +1,145 @@
+//! `dependencies` and `optional-dependencies`: PEP 508 requirements and PEP 685 extras.
+
+use std::str::FromStr;
+
+use pep508_rs::{ExtraName, MarkerTree, Requirement, VerbatimUrl};
+
+use super::fields::{Checker, Spanned, TableAt};
+use crate::error::Diagnostic;
+
+/// A validated PEP 508 requirement split into its requirement part and its marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// Name, extras and version or URL, as written.
+    pub requirement: String,
+    /// The environment marker, as written, if any.
+    pub marker: Option<String>,
+}
+
+impl Dependency {
+    /// The `Requires-Dist` value, with `extra == "..."` added for an extra's requirement.
+    pub fn requires_dist(&self, extra: Option<&str>) -> String {
+        match (&self.marker, extra) {
+            (None, None) => self.requirement.clone(),
+            (Some(m), None) => format!("{}; {m}", self.requirement),
+            (None, Some(e)) => format!("{}; extra == \"{e}\"", self.requirement),
+            (Some(m), Some(e)) => format!("{}; ({m}) and extra == \"{e}\"", self.requirement),
+        }
+    }
+}
+
+fn parse_dependency(text: &str) -> Result<Dependency, String> {
+    let text = text.trim();
+    Requirement::<VerbatimUrl>::from_str(text).map_err(|e| e.message.to_string())?;
+    // Split at the first `;` whose right side is a marker and whose left side is a whole
+    // requirement (a URL may itself contain `;`).
+    for (i, _) in text.match_indices(';') {
+        let (head, marker) = (text[..i].trim(), text[i + 1..].trim());
+        if MarkerTree::from_str(marker).is_ok()
+            && Requirement::<VerbatimUrl>::from_str(head).is_ok()
+        {
+            return Ok(Dependency {
+                requirement: head.to_string(),
+                marker: (!marker.is_empty()).then(|| marker.to_string()),
+            });
+        }
+    }
+    Ok(Dependency {
+        requirement: text.to_string(),
+        marker: None,
+    })
+}
+
+fn read_dependency_list(
+    checker: &mut Checker,
+    items: Vec<Spanned<&str>>,
+    key: &str,
+) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    for item in items {
+        match parse_dependency(item.value) {
+            Ok(dep) => out.push(dep),
+            Err(message) => checker.push(
+                Diagnostic::new(key, format!("`{key}` has an invalid PEP 508 requirement `{}`: {message}", item.value))
+                    .at(item.span)
+                    .help("write requirements such as \"requests>=2.31\" or \"tomli; python_version < '3.11'\""),
+            ),
+        }
+    }
+    out
+}
+
+/// Reads an array of requirements such as `project.dependencies`.
+pub fn read_dependencies(
+    checker: &mut Checker,
+    table: &TableAt<'_>,
+    name: &str,
+    key: &str,
+) -> Vec<Dependency> {
+    let items = checker
+        .string_array(table, name, "dependencies = [\"requests>=2.31\"]")
+        .unwrap_or_default();
+    read_dependency_list(checker, items, key)
+}
+
+/// Reads `project.optional-dependencies`, normalizing extra names (PEP 685).
+pub fn read_extras(checker: &mut Checker, project: &TableAt<'_>) -> Vec<(String, Vec<Dependency>)> {
+    let example = "[project.optional-dependencies]\ndev = [\"pytest\"]";
+    let Some(table) = checker.table(
+        project,
+        "optional-dependencies",
+        "project.optional-dependencies",
+        example,
+    ) else {
+        return Vec::new();
+    };
+    let mut extras: Vec<(String, Vec<Dependency>)> = Vec::new();
+    for (extra, _) in table.table.iter() {
+        let key = table.child_key(extra);
+        let normalized = match ExtraName::from_str(extra) {
+            Ok(n) => n.to_string(),
+            Err(_) => {
+                checker.push(
+                    Diagnostic::new(&key, format!("`{extra}` is not a valid extra name"))
+                        .at(table.key_span(extra))
+                        .help("use letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit"),
+                );
+                continue;
+            }
+        };
+        if extras.iter().any(|(n, _)| *n == normalized) {
+            checker.push(
+                Diagnostic::new(&key, format!("the extra `{extra}` is the same as another extra once normalized to `{normalized}` (PEP 685)"))
+                    .at(table.key_span(extra))
+                    .help("merge the two extras or rename one"),
+            );
+            continue;
+        }
+        let items = checker
+            .string_array(&table, extra, "dev = [\"pytest\"]")
+            .unwrap_or_default();
+        let deps = read_dependency_list(checker, items, &key);
+        extras.push((normalized, deps));
+    }
+    extras
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_requirement_and_marker() {
+        let d = parse_dependency("tomli >= 1.1 ; python_version < \"3.11\"").unwrap();
+        assert_eq!(d.requirement, "tomli >= 1.1");
+        assert_eq!(d.marker.as_deref(), Some("python_version < \"3.11\""));
+        assert_eq!(
+            d.requires_dist(Some("toml")),
+            "tomli >= 1.1; (python_version < \"3.11\") and extra == \"toml\""
+        );
+        let url =
+            parse_dependency("pkg @ https://example.org/a;b/pkg.whl ; os_name == 'nt'").unwrap();
+        assert_eq!(url.requirement, "pkg @ https://example.org/a;b/pkg.whl");
+        assert!(parse_dependency("requests >=").is_err());
+    }
+}
