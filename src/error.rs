@@ -59,6 +59,15 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The first line of a message from another crate, without a trailing colon (some append
+/// the input with carets on further lines, which our renderer already shows).
+pub fn first_line(message: &str) -> &str {
+    let line = message.lines().next().unwrap_or_default().trim_end();
+    let line = line.strip_suffix(':').unwrap_or(line);
+    line.strip_prefix("Failed to parse version: ")
+        .unwrap_or(line)
+}
+
 /// Converts a byte offset into a 1-based line and column (column counted in characters).
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
@@ -110,6 +119,8 @@ impl Diagnostic {
             _ => out.push_str(&format!("error: {file}: {}\n", self.message)),
         }
         if let Some(help) = &self.help {
+            // Continuation lines of a multi-line hint (a TOML example) line up under it.
+            let help = help.replace('\n', "\n          ");
             out.push_str(&format!("  = help: {help}\n"));
         }
         out

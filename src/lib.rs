@@ -26,6 +26,7 @@ pub mod names;
 pub mod plan;
 pub mod pyproject;
 pub mod sdist;
+pub mod version;
 pub mod wheel;
 
 #[cfg(feature = "python")]

@@ -38,8 +38,12 @@ pub fn normalize_expression(expression: &str) -> Result<String, String> {
     if out.is_empty() {
         return Err("the license expression is empty".into());
     }
-    spdx::Expression::parse_mode(&out, spdx::ParseMode::STRICT)
-        .map_err(|e| format!("`{expression}` is not a valid SPDX license expression: {e}"))?;
+    spdx::Expression::parse_mode(&out, spdx::ParseMode::STRICT).map_err(|e| {
+        format!(
+            "`{expression}` is not a valid SPDX license expression: {}",
+            e.reason.to_string().trim_end_matches(" here")
+        )
+    })?;
     Ok(out)
 }
 

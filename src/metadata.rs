@@ -1,6 +1,8 @@
 //! Rendering a [`Project`] as text: core metadata (METADATA / PKG-INFO), `entry_points.txt`
 //! and the `WHEEL` file.
 
+use pep440_rs::Version;
+
 use crate::pyproject::{License, Person, Project};
 
 /// The `Generator` value written into WHEEL files.
@@ -22,7 +24,9 @@ pub fn metadata_version(
     target: MetadataFor,
 ) -> &'static str {
     let uses_expression = matches!(project.license, Some(License::Expression(_)));
-    if uses_expression || !license_files.is_empty() {
+    if project.import_names.is_some() || project.import_namespaces.is_some() {
+        "2.5"
+    } else if uses_expression || !license_files.is_empty() {
         "2.4"
     } else if target == MetadataFor::Sdist {
         "2.2"
@@ -63,7 +67,12 @@ fn people_fields(people: &[Person]) -> (Option<String>, Option<String>) {
 
 /// Renders the core metadata. `license_files` are the paths (relative to the project root)
 /// that go into `.dist-info/licenses/`.
-pub fn render_metadata(project: &Project, license_files: &[String], target: MetadataFor) -> String {
+pub fn render_metadata(
+    project: &Project,
+    version: &Version,
+    license_files: &[String],
+    target: MetadataFor,
+) -> String {
     let mut out = String::new();
     let mut field = |name: &str, value: &str| {
         // Multi-line values continue on lines indented by eight spaces.
@@ -72,8 +81,11 @@ pub fn render_metadata(project: &Project, license_files: &[String], target: Meta
             .replace("\r\n", "\n")
             .replace('\n', "\n        ");
         out.push_str(name);
-        out.push_str(": ");
-        out.push_str(&value);
+        out.push(':');
+        if !value.is_empty() {
+            out.push(' ');
+            out.push_str(&value);
+        }
         out.push('\n');
     };
     field(
@@ -81,7 +93,7 @@ pub fn render_metadata(project: &Project, license_files: &[String], target: Meta
         metadata_version(project, license_files, target),
     );
     field("Name", &project.name);
-    field("Version", &project.version.to_string());
+    field("Version", &version.to_string());
     if let Some(summary) = &project.description {
         field("Summary", summary);
     }
@@ -129,6 +141,15 @@ pub fn render_metadata(project: &Project, license_files: &[String], target: Meta
     }
     for (extra, _) in &project.optional_dependencies {
         field("Provides-Extra", extra);
+    }
+    match &project.import_names {
+        // An empty Import-Name says the project provides no import names at all.
+        Some(names) if names.is_empty() => field("Import-Name", ""),
+        Some(names) => names.iter().for_each(|n| field("Import-Name", n)),
+        None => {}
+    }
+    for namespace in project.import_namespaces.iter().flatten() {
+        field("Import-Namespace", namespace);
     }
     if let Some(readme) = &project.readme {
         field("Description-Content-Type", &readme.content_type);

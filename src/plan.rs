@@ -9,6 +9,8 @@ use crate::layout::{self, Layout};
 use crate::metadata::{self, MetadataFor};
 use crate::names;
 use crate::pyproject::{self, PyProject, PYPROJECT};
+use crate::version;
+use pep440_rs::Version;
 
 /// The globs used for license files when `project.license-files` is not set (PEP 639).
 pub const DEFAULT_LICENSE_GLOBS: &[&str] = &["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
@@ -28,8 +30,8 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The escaped distribution name used in file names (`my_project`).
     pub dist_name: String,
-    /// The normalized version (`1.0.0rc1`).
-    pub version: String,
+    /// The version: static, or resolved from its dynamic source.
+    pub version: Version,
 }
 
 impl Plan {
@@ -37,6 +39,7 @@ impl Plan {
     pub fn load(project_dir: &Path) -> Result<Plan> {
         let pyproject = pyproject::load(project_dir)?;
         let layout = layout::discover(project_dir, &pyproject)?;
+        let version = version::resolve(project_dir, &pyproject, &layout)?;
         let mut warnings = Vec::new();
         if let Some(pyproject::License::Text(_)) = &pyproject.project.license {
             warnings.push(
@@ -47,13 +50,22 @@ impl Plan {
         let project = &pyproject.project;
         Ok(Plan {
             dist_name: names::escape_for_filename(&project.name),
-            version: project.version.to_string(),
+            version,
             project_dir: project_dir.to_path_buf(),
             layout,
             license_files,
             warnings,
             pyproject,
         })
+    }
+
+    /// The pyproject.toml text for the sdist: as written, or with a dynamic version frozen in.
+    pub fn sdist_pyproject(&self) -> Result<String> {
+        if self.pyproject.project.version.is_some() {
+            Ok(self.pyproject.text.clone())
+        } else {
+            version::freeze(&self.pyproject.text, &self.version)
+        }
     }
 
     /// `{name}-{version}.dist-info`.
@@ -81,7 +93,12 @@ impl Plan {
 
     /// The core metadata text for a wheel or an sdist.
     pub fn metadata(&self, target: MetadataFor) -> String {
-        metadata::render_metadata(&self.pyproject.project, &self.license_paths(), target)
+        metadata::render_metadata(
+            &self.pyproject.project,
+            &self.version,
+            &self.license_paths(),
+            target,
+        )
     }
 }
 

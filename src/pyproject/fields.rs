@@ -71,6 +71,18 @@ pub fn span_of(item: &Item) -> Option<Range<usize>> {
     item.span()
 }
 
+fn describe_value(value: &toml_edit::Value) -> &'static str {
+    match value {
+        toml_edit::Value::String(_) => "a string",
+        toml_edit::Value::Integer(_) => "an integer",
+        toml_edit::Value::Float(_) => "a float",
+        toml_edit::Value::Boolean(_) => "a boolean",
+        toml_edit::Value::Datetime(_) => "a date-time",
+        toml_edit::Value::Array(_) => "an array",
+        toml_edit::Value::InlineTable(_) => "a table",
+    }
+}
+
 fn describe(item: &Item) -> &'static str {
     match item {
         Item::Value(v) if v.is_str() => "a string",
@@ -157,7 +169,10 @@ impl Checker {
                 None => self.push(
                     Diagnostic::new(
                         &key,
-                        format!("`{key}[{i}]` must be a string, got {}", value.type_name()),
+                        format!(
+                            "`{key}[{i}]` must be a string, got {}",
+                            describe_value(value)
+                        ),
                     )
                     .at(value.span())
                     .help(format!("write it like: {example}")),

@@ -168,7 +168,25 @@ pub fn read_readme(checker: &mut Checker, project: &TableAt<'_>, root: &Path) ->
         }
     };
     let content_type = match content_type {
-        Some(c) => c.value.to_string(),
+        Some(c) => {
+            let base = c.value.split(';').next().unwrap_or_default().trim();
+            if !matches!(base, "text/plain" | "text/x-rst" | "text/markdown") {
+                checker.push(
+                    Diagnostic::new(
+                        "project.readme.content-type",
+                        format!("`project.readme.content-type` must be text/markdown, text/x-rst or text/plain, got `{}`", c.value),
+                    )
+                    .at(c.span.clone())
+                    .help("these are the readme types package indexes render; convert the readme to one of them"),
+                );
+            }
+            match &charset {
+                Some(cs) if !c.value.contains("charset=") => {
+                    format!("{}; charset={}", c.value, cs.value)
+                }
+                _ => c.value.to_string(),
+            }
+        }
         None => {
             checker.push(
                 Diagnostic::new(

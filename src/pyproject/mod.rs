@@ -5,6 +5,7 @@ pub mod dependencies;
 pub mod entry_points;
 pub mod fields;
 pub mod files;
+pub mod import_names;
 pub mod people;
 pub mod project;
 pub mod settings;
@@ -64,7 +65,12 @@ pub fn parse(text: String, root: &Path) -> Result<PyProject> {
     let document = match Document::parse(body.as_str()) {
         Ok(d) => d,
         Err(e) => {
-            let message = e.message().trim().to_string();
+            let mut message = e.message().trim().to_string();
+            if let (true, Some(span)) = (message == "duplicate key", e.span()) {
+                if let Some(key) = body.get(span) {
+                    message = format!("duplicate key `{}`", key.trim());
+                }
+            }
             return Err(report(vec![Diagnostic::new(
                 "",
                 format!("invalid TOML: {message}"),
@@ -98,7 +104,7 @@ pub fn parse(text: String, root: &Path) -> Result<PyProject> {
         },
         None => {
             checker.push(
-                Diagnostic::new("project", "pyproject.toml has no [project] table")
+                Diagnostic::new("project", "there is no [project] table")
                     .help("add a [project] table with at least `name` and `version` (PEP 621)"),
             );
             None

@@ -12,6 +12,7 @@ use super::dependencies::{read_dependencies, read_extras, Dependency};
 use super::entry_points::{read_entry_group, read_entry_points};
 use super::fields::{Checker, TableAt};
 use super::files::{read_license, read_readme, License, Readme};
+use super::import_names::read_import_names;
 use super::people::{read_people, Person};
 use crate::error::Diagnostic;
 use crate::license;
@@ -46,8 +47,9 @@ pub const PROJECT_KEYS: &[&str] = &[
 pub struct Project {
     /// The name as written (valid per the core metadata `Name` rule).
     pub name: String,
-    /// The version (PEP 440); its `Display` is the normalized form.
-    pub version: Version,
+    /// The version (PEP 440; its `Display` is the normalized form), or `None` when it is
+    /// listed in `dynamic` and computed at build time.
+    pub version: Option<Version>,
     /// One-line summary.
     pub description: Option<String>,
     /// The long description.
@@ -78,6 +80,10 @@ pub struct Project {
     pub gui_scripts: Vec<(String, String)>,
     /// Other entry point groups.
     pub entry_points: Vec<(String, Vec<(String, String)>)>,
+    /// `import-names` (PEP 794), each `name` or `name; private`; `None` when not given.
+    pub import_names: Option<Vec<String>>,
+    /// `import-namespaces` (PEP 794); `None` when not given.
+    pub import_namespaces: Option<Vec<String>>,
 }
 
 fn is_valid_url(url: &str) -> bool {
@@ -98,25 +104,7 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
     let before = checker.diagnostics.len();
     checker.unknown_keys(project, PROJECT_KEYS);
 
-    let dynamic = checker
-        .string_array(project, "dynamic", "dynamic = [\"version\"]")
-        .unwrap_or_default();
-    for field in &dynamic {
-        checker.push(
-            Diagnostic::new(
-                "project.dynamic",
-                format!(
-                    "`project.dynamic` lists `{}`, but rustbackend does not compute fields at build time yet",
-                    field.value
-                ),
-            )
-            .at(field.span.clone())
-            .help(format!(
-                "write `{}` statically in [project] and remove it from `dynamic`",
-                field.value
-            )),
-        );
-    }
+    let dynamic_version = read_dynamic(checker, project);
 
     let name = checker.string(project, "name", "name = \"my-project\"");
     match &name {
@@ -149,11 +137,11 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
             }
         },
         None => {
-            if project.get("version").is_none() {
+            if project.get("version").is_none() && !dynamic_version {
                 checker.push(
                     Diagnostic::new("project.version", "`project.version` is missing")
                         .at(project.span.clone())
-                        .help("add `version = \"0.1.0\"` to the [project] table"),
+                        .help("add `version = \"0.1.0\"` to the [project] table, or list \"version\" in `dynamic` to read `__version__` from the package"),
                 );
             }
             None
@@ -192,7 +180,10 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
                 checker.push(
                     Diagnostic::new(
                         "project.requires-python",
-                        format!("`project.requires-python` is not a valid version specifier: {e}"),
+                        format!(
+                            "`project.requires-python` is not a valid version specifier: {}",
+                            crate::error::first_line(&e.to_string())
+                        ),
                     )
                     .at(r.span)
                     .help("use specifiers such as \">=3.9\" or \">=3.8, <4\""),
@@ -287,13 +278,18 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
     let scripts = read_entry_group(checker, project, "scripts", "project.scripts");
     let gui_scripts = read_entry_group(checker, project, "gui-scripts", "project.gui-scripts");
     let entry_points = read_entry_points(checker, project);
+    let (import_names, import_namespaces) = read_import_names(checker, project);
 
     if checker.diagnostics.len() > before {
         return None;
     }
     Some(Project {
         name: name?.value.to_string(),
-        version: version?,
+        version: if dynamic_version {
+            None
+        } else {
+            Some(version?)
+        },
         description,
         readme,
         requires_python,
@@ -309,6 +305,8 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         scripts,
         gui_scripts,
         entry_points,
+        import_names,
+        import_namespaces,
     })
 }
 
@@ -319,4 +317,60 @@ fn strings(checker: &mut Checker, table: &TableAt<'_>, name: &str, example: &str
         .into_iter()
         .map(|s| s.value.to_string())
         .collect()
+}
+
+/// The fields rustbackend can compute at build time.
+pub const DYNAMIC_SUPPORTED: &[&str] = &["version"];
+
+/// Checks `project.dynamic`; returns whether `version` is dynamic.
+fn read_dynamic(checker: &mut Checker, project: &TableAt<'_>) -> bool {
+    let dynamic = checker
+        .string_array(project, "dynamic", "dynamic = [\"version\"]")
+        .unwrap_or_default();
+    let mut version = false;
+    for field in &dynamic {
+        let name = field.value;
+        let problem = if name == "name" {
+            Some((
+                "`project.name` can never be dynamic".to_string(),
+                "write `name` statically and remove it from `dynamic`".to_string(),
+            ))
+        } else if !PROJECT_KEYS.contains(&name) || name == "dynamic" {
+            Some((
+                format!("`project.dynamic` lists `{name}`, which is not a [project] field"),
+                format!(
+                    "list only [project] fields: {}",
+                    PROJECT_KEYS
+                        .iter()
+                        .filter(|k| !matches!(**k, "name" | "dynamic"))
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        } else if project.get(name).is_some() {
+            Some((
+                format!(
+                    "`project.{name}` is given statically and also listed in `project.dynamic`"
+                ),
+                format!("remove `{name}` from `dynamic`, or remove the static value"),
+            ))
+        } else if !DYNAMIC_SUPPORTED.contains(&name) {
+            Some((
+                format!("`project.dynamic` lists `{name}`, but rustbackend computes only `version` at build time"),
+                format!("write `{name}` statically in [project] and remove it from `dynamic`"),
+            ))
+        } else {
+            version = true;
+            None
+        };
+        if let Some((message, help)) = problem {
+            checker.push(
+                Diagnostic::new("project.dynamic", message)
+                    .at(field.span.clone())
+                    .help(help),
+            );
+        }
+    }
+    version
 }

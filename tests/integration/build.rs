@@ -1,5 +1,5 @@
-//! Integration tests of the core, without Python: build every sample project, check the
-//! exact METADATA and error text, and what the file selection leaves out.
+//! Building sample and generated projects with the core: file lists, exact METADATA, error
+//! text, and what the file selection leaves out.
 
 use std::fs;
 use std::io::Read;
@@ -7,23 +7,10 @@ use std::path::{Path, PathBuf};
 
 use rustbackend::{build_editable, build_sdist, build_wheel, BuildOptions, Error};
 
+use crate::support::copy_dir;
+
 fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-projects")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "dist" && entry.file_name() != "__pycache__" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn sample(name: &str) -> (tempfile::TempDir, PathBuf) {

@@ -1,0 +1,5 @@
+//! The one integration-test binary: the core without Python.
+
+mod build;
+mod fixtures;
+mod support;
