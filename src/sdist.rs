@@ -27,7 +27,7 @@ pub fn sdist_entries(plan: &Plan, out_dir: Option<&Path>) -> Result<(Vec<Entry>,
     // Always present, even when gitignored: what the wheel is built from.
     files.insert(
         PYPROJECT.into(),
-        Entry::file(PYPROJECT, plan.project_dir.join(PYPROJECT)),
+        Entry::bytes(PYPROJECT, plan.sdist_pyproject()?),
     );
     if let Some(readme) = plan
         .pyproject

@@ -260,10 +260,20 @@ pub fn freeze(text: &str, version: &Version) -> Result<String> {
         dynamic.retain(|v| v.as_str() != Some("version"));
         remove_dynamic = dynamic.is_empty();
     }
+    // Comments written above a removed `dynamic` key move to the new `version` key.
+    let mut comment = None;
     if remove_dynamic {
+        comment = project
+            .key("dynamic")
+            .and_then(|k| k.leaf_decor().prefix())
+            .and_then(|p| p.as_str())
+            .map(str::to_string);
         project.remove("dynamic");
     }
     project.insert("version", toml_edit::value(version.to_string()));
+    if let (Some(comment), Some(mut key)) = (comment, project.key_mut("version")) {
+        key.leaf_decor_mut().set_prefix(comment);
+    }
     Ok(document.to_string())
 }
 
@@ -313,11 +323,11 @@ mod tests {
     #[test]
     fn freezing_keeps_formatting() {
         let text =
-            "[project]\nname = \"x\"  # the name\ndynamic = [\"version\"]\n\n[tool.other]\na = 1\n";
+            "[project]\nname = \"x\"  # the name\n# computed\ndynamic = [\"version\"]\n\n[tool.other]\na = 1\n";
         let frozen = freeze(text, &Version::from_str("1.0").unwrap()).unwrap();
         assert_eq!(
             frozen,
-            "[project]\nname = \"x\"  # the name\nversion = \"1.0\"\n\n[tool.other]\na = 1\n"
+            "[project]\nname = \"x\"  # the name\n# computed\nversion = \"1.0\"\n\n[tool.other]\na = 1\n"
         );
     }
 }
