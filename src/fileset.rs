@@ -54,6 +54,11 @@ pub fn is_secret_file(name: &str) -> bool {
         )
 }
 
+/// The warning for a file left out because it looks like a secret.
+pub fn secret_warning(path: &str) -> String {
+    format!("left out `{path}`: it looks like a secret (never packed by default; include it with `tool.rustbackend.sdist.include` if it is meant to ship)")
+}
+
 /// Checks a glob for the one dialect every include/exclude/license-files key uses: relative
 /// to the project root, `/` separators, never reaching outside the project.
 pub fn check_glob(glob: &str) -> std::result::Result<(), String> {
@@ -95,21 +100,57 @@ pub fn glob_set(globs: &[String]) -> std::result::Result<GlobSet, String> {
 pub struct Walk {
     /// Files chosen, sorted by archive path.
     pub files: Vec<FileEntry>,
-    /// Paths (relative to the walk's root) skipped because they look like secrets.
+    /// Paths (relative to the project root) skipped because they look like secrets.
     pub skipped_secrets: Vec<String>,
 }
 
-/// Walks `dir` (a directory inside `project_dir`), returning files with archive paths
-/// relative to `strip` (a prefix of `dir`, relative to `project_dir`). With `gitignore`,
-/// files git would ignore are left out. `skip` holds absolute directories never entered
-/// (such as the output directory).
-pub fn walk(
-    project_dir: &Path,
-    dir: &str,
-    strip: &str,
-    gitignore: bool,
-    skip: &[PathBuf],
-) -> Result<Walk> {
+/// How to walk a directory.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions<'a> {
+    /// Leave out what git would ignore (`.gitignore` at every level, `.git/info/exclude`,
+    /// the global excludes file).
+    pub gitignore: bool,
+    /// Keep the default excludes and secrets too (for explicit includes).
+    pub everything: bool,
+    /// Leave out the top-level `build/` and `dist/` directories.
+    pub skip_build_dirs: bool,
+    /// Directories never entered (such as the output directory).
+    pub skip: &'a [PathBuf],
+}
+
+/// Globs that exclude a file when they match its path or the path of a directory above it,
+/// so `docs/_build` and `docs/_build/**` both exclude everything below `docs/_build/`.
+#[derive(Debug, Clone)]
+pub struct Excludes(GlobSet);
+
+impl Excludes {
+    /// Compiles already-checked globs.
+    pub fn new<'g>(globs: impl IntoIterator<Item = &'g String>) -> Result<Excludes> {
+        let globs: Vec<String> = globs.into_iter().cloned().collect();
+        glob_set(&globs).map(Excludes).map_err(Error::Input)
+    }
+
+    /// Whether `relative` (a `/`-separated path from the project root) is excluded.
+    pub fn matches(&self, relative: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        let mut path = relative;
+        loop {
+            if self.0.is_match(path) {
+                return true;
+            }
+            match path.rsplit_once('/') {
+                Some((parent, _)) => path = parent,
+                None => return false,
+            }
+        }
+    }
+}
+
+/// Walks `dir` (a directory inside `project_dir`, `""` for the root), returning files with
+/// archive paths relative to the project root, sorted.
+pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<Walk> {
     let start = if dir.is_empty() {
         project_dir.to_path_buf()
     } else {
@@ -118,7 +159,11 @@ pub fn walk(
     let canonical_root = project_dir
         .canonicalize()
         .map_err(|e| Error::io("resolve", project_dir, e))?;
-    let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let skip: Vec<PathBuf> = options
+        .skip
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let walking_root = dir.is_empty();
     let mut builder = ignore::WalkBuilder::new(&start);
     builder
@@ -126,22 +171,21 @@ pub fn walk(
         .hidden(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
-    if gitignore {
+    if options.gitignore {
         builder
             .git_ignore(true)
             .git_global(true)
             .git_exclude(true)
             .parents(true);
     }
-    let skip_top_build = gitignore;
     builder.filter_entry(move |entry| {
         let name = entry.file_name().to_string_lossy();
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         if is_dir {
-            if EXCLUDED_DIRS.contains(&name.as_ref()) {
+            if name == ".git" || (!options.everything && EXCLUDED_DIRS.contains(&name.as_ref())) {
                 return false;
             }
-            if skip_top_build
+            if options.skip_build_dirs
                 && walking_root
                 && entry.depth() == 1
                 && (name == "dist" || name == "build")
@@ -155,13 +199,17 @@ pub fn walk(
             }
             return true;
         }
-        !is_junk_file(&name)
+        options.everything || !is_junk_file(&name)
     });
 
     let mut result = Walk::default();
     for entry in builder.build() {
-        let entry =
-            entry.map_err(|e| Error::Input(format!("cannot walk `{}`: {e}", start.display())))?;
+        let entry = entry.map_err(|e| {
+            Error::Input(format!(
+                "cannot walk `{}`: {e}; remove or fix the link",
+                start.display()
+            ))
+        })?;
         let Some(file_type) = entry.file_type() else {
             continue;
         };
@@ -169,9 +217,12 @@ pub fn walk(
             continue;
         }
         let path = entry.path();
-        let real = path
-            .canonicalize()
-            .map_err(|e| Error::io("resolve", path, e))?;
+        let real = path.canonicalize().map_err(|_| {
+            Error::Input(format!(
+                "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
+                path.display()
+            ))
+        })?;
         if !real.starts_with(&canonical_root) {
             return Err(Error::Input(format!(
                 "`{}` is a link to `{}`, which is outside the project; move the file into the project or copy it",
@@ -192,18 +243,14 @@ pub fn walk(
                 path.display()
             )));
         };
-        let relative = relative.replace('\\', "/");
+        let relative = relative.to_string();
         let name = relative.rsplit('/').next().unwrap_or(&relative);
-        if is_secret_file(name) {
+        if !options.everything && is_secret_file(name) {
             result.skipped_secrets.push(relative.clone());
             continue;
         }
-        let archive_path = match relative.strip_prefix(strip) {
-            Some(rest) if !strip.is_empty() => rest.trim_start_matches('/').to_string(),
-            _ => relative.clone(),
-        };
         result.files.push(FileEntry {
-            archive_path,
+            archive_path: relative,
             source: path.to_path_buf(),
         });
     }
@@ -213,29 +260,32 @@ pub fn walk(
     Ok(result)
 }
 
-/// The files of every module in `layout`, with archive paths relative to the module root
-/// (what goes into a wheel).
-pub fn module_files(project_dir: &Path, layout: &Layout) -> Result<Walk> {
+/// The files of every module in `layout`, minus `excludes`, with archive paths relative to
+/// the module root (what goes into a wheel).
+pub fn module_files(project_dir: &Path, layout: &Layout, excludes: &Excludes) -> Result<Walk> {
     let mut all = Walk::default();
     for module in &layout.modules {
         let walk = if module.is_package {
-            walk(project_dir, &module.path, &layout.module_root, false, &[])?
+            walk(project_dir, &module.path, WalkOptions::default())?
         } else {
-            let archive_path = module
-                .path
-                .strip_prefix(&layout.module_root)
-                .unwrap_or(&module.path)
-                .trim_start_matches('/')
-                .to_string();
             Walk {
                 files: vec![FileEntry {
-                    archive_path,
+                    archive_path: module.path.clone(),
                     source: project_dir.join(&module.path),
                 }],
                 skipped_secrets: Vec::new(),
             }
         };
-        all.files.extend(walk.files);
+        for file in walk.files {
+            if excludes.matches(&file.archive_path) {
+                continue;
+            }
+            let archive_path = strip_dir(&file.archive_path, &layout.module_root);
+            all.files.push(FileEntry {
+                archive_path,
+                source: file.source,
+            });
+        }
         all.skipped_secrets.extend(walk.skipped_secrets);
     }
     all.files
@@ -244,14 +294,45 @@ pub fn module_files(project_dir: &Path, layout: &Layout) -> Result<Walk> {
     Ok(all)
 }
 
-/// The project files matching `globs` (relative paths, sorted), gitignore not applied.
-pub fn matching_files(project_dir: &Path, globs: &GlobSet) -> Result<Vec<FileEntry>> {
-    let walk = walk(project_dir, "", "", false, &[])?;
-    Ok(walk
-        .files
-        .into_iter()
-        .filter(|f| globs.is_match(&f.archive_path))
-        .collect())
+/// `path` relative to `dir` (both `/`-separated, relative to the project root).
+pub fn strip_dir(path: &str, dir: &str) -> String {
+    if dir.is_empty() {
+        return path.to_string();
+    }
+    path.strip_prefix(dir)
+        .map(|rest| rest.trim_start_matches('/'))
+        .unwrap_or(path)
+        .to_string()
+}
+
+/// Checks the paths of one archive: relative, `/`-separated, no `..`, no control characters
+/// or backslashes, and no two that differ only by case (they collide on macOS and Windows).
+pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Result<()> {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for path in paths {
+        if path.starts_with('/') || path.split('/').any(|part| part == ".." || part.is_empty()) {
+            return Err(Error::Input(format!(
+                "the archive path `{path}` is not a clean relative path"
+            )));
+        }
+        if let Some(c) = path.chars().find(|c| c.is_control() || *c == '\\') {
+            return Err(Error::Input(format!(
+                "the file `{}` has {} in its name, which archives cannot carry safely; rename it",
+                path.escape_debug(),
+                if c == '\\' {
+                    "a backslash".to_string()
+                } else {
+                    format!("the control character {:?}", c)
+                }
+            )));
+        }
+        if let Some(other) = seen.insert(path.to_lowercase(), path) {
+            return Err(Error::Input(format!(
+                "`{other}` and `{path}` differ only by case, so they would overwrite each other on macOS and Windows; rename one"
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -266,6 +347,23 @@ mod tests {
         assert!(check_glob("/etc/passwd").is_err());
         assert!(check_glob("a\\b").is_err());
         assert!(check_glob("[").is_err());
+    }
+
+    #[test]
+    fn excludes_match_directories_above() {
+        let excludes = Excludes::new(&["docs/_build".to_string(), "**/*.tmp".to_string()]).unwrap();
+        assert!(excludes.matches("docs/_build/html/index.html"));
+        assert!(excludes.matches("src/pkg/x.tmp"));
+        assert!(!excludes.matches("docs/index.rst"));
+    }
+
+    #[test]
+    fn archive_paths_are_checked() {
+        assert!(check_archive_paths(["a/b.py", "a/c.py"]).is_ok());
+        assert!(check_archive_paths(["a/B.py", "a/b.py"]).is_err());
+        assert!(check_archive_paths(["a/b\tc.py"]).is_err());
+        assert!(check_archive_paths(["a\\b.py"]).is_err());
+        assert!(check_archive_paths(["../x.py"]).is_err());
     }
 
     #[test]

@@ -46,10 +46,30 @@ fn candidates(project_dir: &Path, root: &str, name: &str) -> Vec<(String, bool)>
         found.push((dir, true));
     }
     let file = join(root, &format!("{rel}.py"));
-    if project_dir.join(&file).is_file() {
+    if !name.ends_with("-stubs") && project_dir.join(&file).is_file() {
         found.push((file, false));
     }
     found
+}
+
+/// The module name derived from the project name: the import name, or for a PEP 561 stub
+/// project (`foo-stubs`) the stub package directory `foo-stubs`.
+pub fn default_module_name(project_name: &str) -> String {
+    let normalized = names::normalize(project_name);
+    match normalized.strip_suffix("-stubs") {
+        Some(base) if !base.is_empty() => format!("{}-stubs", names::default_import_name(base)),
+        _ => names::default_import_name(project_name),
+    }
+}
+
+/// For a dotted module name, the parent directories that hold an `__init__.py` (which
+/// makes them regular packages, not namespaces the wheel can share).
+fn regular_parents(project_dir: &Path, root: &str, name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split('.').collect();
+    (1..parts.len()).find_map(|i| {
+        let init = join(root, &format!("{}/__init__.py", parts[..i].join("/")));
+        project_dir.join(&init).is_file().then_some(init)
+    })
 }
 
 /// Finds the modules of `pyproject` inside `project_dir`.
@@ -57,7 +77,7 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
     let settings = &pyproject.settings;
     let names: Vec<String> = match &settings.module_names {
         Some(names) => names.clone(),
-        None => vec![names::default_import_name(&pyproject.project.name)],
+        None => vec![default_module_name(&pyproject.project.name)],
     };
     let roots: Vec<&str> = match &settings.module_root {
         Some(root) => vec![root.as_str()],
@@ -110,6 +130,13 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
             }
             1 => {
                 let (root, path, is_package) = found.remove(0);
+                if let Some(init) = regular_parents(project_dir, root, name) {
+                    let top = name.split('.').next().unwrap_or(name);
+                    return fail(
+                        format!("module `{name}` is meant to live in the namespace `{top}`, but `{init}` makes that a regular package, which the wheel would not contain"),
+                        format!("remove `{init}` so the namespace can be shared (PEP 420), or set `module-name = \"{top}\"` to pack the whole package"),
+                    );
+                }
                 module_root = Some(root);
                 modules.push(Module {
                     name: name.clone(),

@@ -75,12 +75,6 @@ fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the output directory", dir, e))
 }
 
-fn secret_warnings(skipped: Vec<String>) -> impl Iterator<Item = String> {
-    skipped
-        .into_iter()
-        .map(|path| format!("left out `{path}`: it looks like a secret (never packed by default)"))
-}
-
 /// Builds a wheel of the project in `project_dir` into `out_dir`.
 ///
 /// With `metadata_directory` (from [`prepare_metadata`]), the wheel's METADATA is checked to
@@ -95,11 +89,11 @@ pub fn build_wheel(
     if let Some(dir) = metadata_directory {
         check_prepared_metadata(&plan, dir)?;
     }
-    let (payload, skipped) = wheel::module_entries(&plan)?;
+    let (payload, skipped) = wheel::payload_entries(&plan)?;
     ensure_dir(out_dir)?;
     let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
     let mut warnings = plan.warnings;
-    warnings.extend(secret_warnings(skipped));
+    warnings.extend(skipped.iter().map(|p| fileset::secret_warning(p)));
     Ok(Built { path, warnings })
 }
 
@@ -126,11 +120,11 @@ pub fn build_editable(
 /// Builds the sdist of the project in `project_dir` into `out_dir`.
 pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result<Built> {
     let plan = Plan::load(project_dir)?;
-    let (entries, skipped) = sdist::sdist_entries(&plan, Some(out_dir))?;
+    let (entries, sdist_warnings) = sdist::sdist_entries(&plan, Some(out_dir))?;
     ensure_dir(out_dir)?;
     let path = sdist::write_sdist(&plan, &entries, out_dir, options.epoch())?;
     let mut warnings = plan.warnings;
-    warnings.extend(secret_warnings(skipped));
+    warnings.extend(sdist_warnings);
     Ok(Built { path, warnings })
 }
 

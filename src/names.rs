@@ -59,6 +59,15 @@ pub fn is_dotted_identifier(name: &str) -> bool {
     name.split('.').all(is_identifier)
 }
 
+/// Whether `name` can be packed as a top-level module: a dotted module name, or a PEP 561
+/// stub package such as `foo-stubs` or `acme.foo-stubs`.
+pub fn is_module_name(name: &str) -> bool {
+    match name.strip_suffix("-stubs") {
+        Some(base) => is_dotted_identifier(base),
+        None => is_dotted_identifier(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +105,8 @@ mod tests {
         assert!(!is_identifier("1abc"));
         assert!(!is_dotted_identifier("acme..widgets"));
         assert!(!is_identifier("foo-bar"));
+        assert!(is_module_name("foo-stubs"));
+        assert!(is_module_name("acme.widgets"));
+        assert!(!is_module_name("foo-bar"));
     }
 }

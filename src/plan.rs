@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::fileset::{self, FileEntry};
+use crate::fileset::{self, Excludes, FileEntry};
 use crate::layout::{self, Layout};
 use crate::metadata::{self, MetadataFor};
 use crate::names;
@@ -47,6 +47,7 @@ impl Plan {
             );
         }
         let license_files = resolve_license_files(project_dir, &pyproject)?;
+        check_wheel_files(project_dir, &pyproject)?;
         let project = &pyproject.project;
         Ok(Plan {
             dist_name: names::escape_for_filename(&project.name),
@@ -83,6 +84,20 @@ impl Plan {
         format!("{}-{}-{tag}.whl", self.dist_name, self.version)
     }
 
+    /// What `[tool.rustbackend] exclude` and `[tool.rustbackend.wheel] exclude` leave out
+    /// of the wheel.
+    pub fn wheel_excludes(&self) -> Result<Excludes> {
+        let settings = &self.pyproject.settings;
+        Excludes::new(settings.exclude.iter().chain(&settings.wheel_exclude))
+    }
+
+    /// What `[tool.rustbackend] exclude` and `[tool.rustbackend.sdist] exclude` leave out
+    /// of the sdist.
+    pub fn sdist_excludes(&self) -> Result<Excludes> {
+        let settings = &self.pyproject.settings;
+        Excludes::new(settings.exclude.iter().chain(&settings.sdist_exclude))
+    }
+
     /// License file paths as listed in `License-File`.
     pub fn license_paths(&self) -> Vec<String> {
         self.license_files
@@ -102,6 +117,49 @@ impl Plan {
     }
 }
 
+/// Checks that the `.data` directories and SBOM files named in `[tool.rustbackend.wheel]`
+/// exist, and that no two SBOMs share a file name.
+fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
+    let settings = &pyproject.settings;
+    let mut problems = Vec::new();
+    for (key, dir) in &settings.wheel_data {
+        if !project_dir.join(dir).is_dir() {
+            let full = format!("tool.rustbackend.wheel.data.{key}");
+            problems.push(
+                Diagnostic::new(
+                    &full,
+                    format!("`{full}` names `{dir}`, which is not a directory"),
+                )
+                .help("create the directory, or correct the path (relative to pyproject.toml)"),
+            );
+        }
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for sbom in &settings.wheel_sboms {
+        let name = sbom.rsplit('/').next().unwrap_or(sbom);
+        if !project_dir.join(sbom).is_file() {
+            problems.push(
+                Diagnostic::new("tool.rustbackend.wheel.sboms", format!("the SBOM file `{sbom}` does not exist"))
+                    .help("generate the SBOM before building, or correct the path (relative to pyproject.toml)"),
+            );
+        } else if names.contains(&name) {
+            problems.push(
+                Diagnostic::new("tool.rustbackend.wheel.sboms", format!("two SBOM files are named `{name}`; they would land on the same path in .dist-info/sboms/"))
+                    .help("rename one of them"),
+            );
+        }
+        names.push(name);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Config(crate::error::Report {
+        file: PYPROJECT.into(),
+        source: pyproject.text.clone(),
+        diagnostics: problems,
+    }))
+}
+
 fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Vec<FileEntry>> {
     let (globs, explicit): (Vec<String>, bool) = match &pyproject.project.license_files {
         Some(globs) => (globs.clone(), true),
@@ -114,7 +172,7 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
         ),
     };
     let mut files = Vec::new();
-    let all = fileset::walk(project_dir, "", "", false, &[])?;
+    let all = fileset::walk(project_dir, "", fileset::WalkOptions::default())?;
     let mut problems = Vec::new();
     for glob in &globs {
         let set = fileset::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;

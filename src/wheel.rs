@@ -1,18 +1,18 @@
-//! What goes where in a wheel: the modules at the root, then `.dist-info/` with licenses,
-//! METADATA, WHEEL, entry_points.txt and RECORD last.
+//! What goes where in a wheel: the modules at the root, `.data/` directories, then
+//! `.dist-info/` with licenses, SBOMs, METADATA, WHEEL, entry_points.txt and RECORD last.
 
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Entry, WheelWriter};
 use crate::error::Result;
-use crate::fileset;
+use crate::fileset::{self, WalkOptions};
 use crate::metadata::{self, MetadataFor};
 use crate::plan::Plan;
 
 /// The tag of a pure-Python wheel.
 pub const PURE_TAG: &str = "py3-none-any";
 
-/// The `.dist-info` files other than RECORD, as (path inside the wheel, contents).
+/// The `.dist-info` files other than RECORD.
 pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
     let dist_info = plan.dist_info();
     let mut entries = Vec::new();
@@ -20,6 +20,13 @@ pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
         entries.push(Entry::file(
             format!("{dist_info}/licenses/{}", license.archive_path),
             &license.source,
+        ));
+    }
+    for sbom in &plan.pyproject.settings.wheel_sboms {
+        let name = sbom.rsplit('/').next().unwrap_or(sbom);
+        entries.push(Entry::file(
+            format!("{dist_info}/sboms/{name}"),
+            plan.project_dir.join(sbom),
         ));
     }
     entries.push(Entry::bytes(
@@ -39,21 +46,52 @@ pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
 /// Writes a wheel holding `payload` (the files outside `.dist-info`) into `out_dir`.
 pub fn write_wheel(plan: &Plan, payload: &[Entry], out_dir: &Path, epoch: u64) -> Result<PathBuf> {
     let tags = vec![PURE_TAG.to_string()];
+    let dist_info = dist_info_entries(plan, &tags);
+    fileset::check_archive_paths(payload.iter().chain(&dist_info).map(|e| e.path.as_str()))?;
     let target = out_dir.join(plan.wheel_filename(PURE_TAG));
     let mut writer = WheelWriter::create(&target, epoch)?;
-    for entry in payload.iter().chain(dist_info_entries(plan, &tags).iter()) {
+    for entry in payload.iter().chain(&dist_info) {
         writer.add(entry)?;
     }
     writer.finish(&plan.dist_info())
 }
 
-/// The module files of a regular wheel.
-pub fn module_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
-    let walk = fileset::module_files(&plan.project_dir, &plan.layout)?;
-    let entries = walk
+/// The files of the `.data` directories (`[tool.rustbackend.wheel.data]`), as entries
+/// under `{name}-{version}.data/{key}/`.
+pub fn data_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
+    let excludes = plan.wheel_excludes()?;
+    let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    for (key, dir) in &plan.pyproject.settings.wheel_data {
+        let walk = fileset::walk(&plan.project_dir, dir, WalkOptions::default())?;
+        for file in walk.files {
+            if excludes.matches(&file.archive_path) {
+                continue;
+            }
+            let inside = fileset::strip_dir(&file.archive_path, dir);
+            entries.push(Entry::file(
+                format!("{}-{}.data/{key}/{inside}", plan.dist_name, plan.version),
+                file.source,
+            ));
+        }
+        skipped.extend(walk.skipped_secrets);
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((entries, skipped))
+}
+
+/// The files of a regular wheel outside `.dist-info`: modules, then `.data` directories;
+/// and the secrets left out.
+pub fn payload_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
+    let walk = fileset::module_files(&plan.project_dir, &plan.layout, &plan.wheel_excludes()?)?;
+    let mut entries: Vec<Entry> = walk
         .files
         .iter()
         .map(|f| Entry::file(f.archive_path.clone(), &f.source))
         .collect();
-    Ok((entries, walk.skipped_secrets))
+    let (data, data_skipped) = data_entries(plan)?;
+    entries.extend(data);
+    let mut skipped = walk.skipped_secrets;
+    skipped.extend(data_skipped);
+    Ok((entries, skipped))
 }

@@ -10,7 +10,19 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "module-root",
     "version-file",
     "version-source",
+    "exclude",
+    "wheel",
+    "sdist",
 ];
+
+/// The keys `[tool.rustbackend.wheel]` accepts.
+pub const WHEEL_KEYS: &[&str] = &["exclude", "data", "sboms"];
+
+/// The keys `[tool.rustbackend.sdist]` accepts.
+pub const SDIST_KEYS: &[&str] = &["include", "exclude"];
+
+/// The keys of `[tool.rustbackend.wheel.data]`: the wheel's `.data` directories.
+pub const DATA_KEYS: &[&str] = &["scripts", "headers", "data", "purelib", "platlib"];
 
 /// Where a dynamic version comes from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,6 +47,86 @@ pub struct Settings {
     pub version_file: Option<String>,
     /// Where a dynamic version comes from.
     pub version_source: VersionSource,
+    /// Globs of files left out of both artifacts.
+    pub exclude: Vec<String>,
+    /// Globs of files left out of the wheel.
+    pub wheel_exclude: Vec<String>,
+    /// `.data` directories of the wheel: (key such as `scripts`, project directory).
+    pub wheel_data: Vec<(String, String)>,
+    /// SBOM files for `.dist-info/sboms/` (PEP 770).
+    pub wheel_sboms: Vec<String>,
+    /// Globs of files the sdist holds even when ignored or excluded by default.
+    pub sdist_include: Vec<String>,
+    /// Globs of files left out of the sdist.
+    pub sdist_exclude: Vec<String>,
+}
+
+/// Reads an array of globs, each checked for the one glob dialect.
+fn globs(checker: &mut Checker, table: &TableAt<'_>, name: &str) -> Vec<String> {
+    let key = table.child_key(name);
+    let example = format!("{name} = [\"docs/_build/**\", \"**/*.log\"]");
+    let mut out = Vec::new();
+    for glob in checker
+        .string_array(table, name, &example)
+        .unwrap_or_default()
+    {
+        match crate::fileset::check_glob(glob.value) {
+            Ok(()) => out.push(glob.value.to_string()),
+            Err(message) => checker.push(
+                Diagnostic::new(&key, format!("`{key}` has an invalid glob: {message}"))
+                    .at(glob.span)
+                    .help("write globs relative to the project root with `/`, such as \"tests/**\" or \"**/*.tmp\""),
+            ),
+        }
+    }
+    out
+}
+
+fn read_wheel(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settings) {
+    let Some(wheel) = checker.table(
+        parent,
+        "wheel",
+        "tool.rustbackend.wheel",
+        "[tool.rustbackend.wheel]",
+    ) else {
+        return;
+    };
+    checker.unknown_keys(&wheel, WHEEL_KEYS);
+    settings.wheel_exclude = globs(checker, &wheel, "exclude");
+    let example = "[tool.rustbackend.wheel.data]\nscripts = \"bin\"";
+    if let Some(data) = checker.table(&wheel, "data", "tool.rustbackend.wheel.data", example) {
+        checker.unknown_keys(&data, DATA_KEYS);
+        for key in DATA_KEYS {
+            if let Some(dir) = checker.string(&data, key, example) {
+                let full = data.child_key(key);
+                if let Some(path) = project_path(checker, &full, &dir) {
+                    settings.wheel_data.push((key.to_string(), path));
+                }
+            }
+        }
+    }
+    for sbom in checker
+        .string_array(&wheel, "sboms", "sboms = [\"sbom.cdx.json\"]")
+        .unwrap_or_default()
+    {
+        if let Some(path) = project_path(checker, "tool.rustbackend.wheel.sboms", &sbom) {
+            settings.wheel_sboms.push(path);
+        }
+    }
+}
+
+fn read_sdist(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settings) {
+    let Some(sdist) = checker.table(
+        parent,
+        "sdist",
+        "tool.rustbackend.sdist",
+        "[tool.rustbackend.sdist]",
+    ) else {
+        return;
+    };
+    checker.unknown_keys(&sdist, SDIST_KEYS);
+    settings.sdist_include = globs(checker, &sdist, "include");
+    settings.sdist_exclude = globs(checker, &sdist, "exclude");
 }
 
 /// Checks that a path named in `[tool.rustbackend]` stays inside the project; returns it
@@ -88,7 +180,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
                 .collect()
         };
         for (name, span) in &names {
-            if !names::is_dotted_identifier(name) {
+            if !names::is_module_name(name) {
                 checker.push(
                     Diagnostic::new(
                         "tool.rustbackend.module-name",
@@ -97,7 +189,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
                         ),
                     )
                     .at(span.clone())
-                    .help("use an import name such as \"my_package\" or \"acme.widgets\""),
+                    .help("use an import name such as \"my_package\", \"acme.widgets\" or \"my_package-stubs\""),
                 );
             }
         }
@@ -135,5 +227,8 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
             ),
         }
     }
+    settings.exclude = globs(checker, table, "exclude");
+    read_wheel(checker, table, &mut settings);
+    read_sdist(checker, table, &mut settings);
     settings
 }
