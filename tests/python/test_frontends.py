@@ -16,14 +16,19 @@ SCRIPTS = {
     "src-basic": ("greet", ["pip"], "Hello, pip!"),
     "flat-package": ("geometry-gui", [], "geometry gui"),
     "single-module": ("tinymod", [], "tinymod 42"),
+    "data-dirs": ("datakit-tool", [], "datakit-tool ran"),
 }
 
-WHEEL_NAMES = {
-    "src-basic": "greet-1.2.0-py3-none-any.whl",
-    "flat-package": "geometry_tools-0.3.0rc1-py3-none-any.whl",
-    "single-module": "tinymod-2024.1-py3-none-any.whl",
-    "unicode-metadata": "cafe_tools-1.0.post2-py3-none-any.whl",
-}
+WHEEL_NAMES = {'data-dirs': 'datakit-0.2.0-py3-none-any.whl',
+ 'flat-package': 'geometry_tools-0.3.0rc1-py3-none-any.whl',
+ 'multi-module': 'multi_module-0.1.0-py3-none-any.whl',
+ 'namespace-gadgets': 'acme_gadgets-2.0.0-py3-none-any.whl',
+ 'namespace-widgets': 'acme_widgets-1.0.0-py3-none-any.whl',
+ 'single-module': 'tinymod-2024.1-py3-none-any.whl',
+ 'src-basic': 'greet-1.2.0-py3-none-any.whl',
+ 'src-single-module': 'solo-0.5-py3-none-any.whl',
+ 'stubs-only': 'foo_stubs-1.0.0-py3-none-any.whl',
+ 'unicode-metadata': 'cafe_tools-1.0.post2-py3-none-any.whl'}
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)

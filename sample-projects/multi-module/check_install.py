@@ -1,0 +1,5 @@
+import alpha
+import beta
+
+assert (alpha.NAME, beta.NAME) == ("alpha", "beta")
+print("alpha and beta ok")

@@ -1,0 +1,5 @@
+"""Gadgets, in the shared acme namespace."""
+
+
+def gadget() -> str:
+    return "gadget"

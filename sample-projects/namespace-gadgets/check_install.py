@@ -1,0 +1,4 @@
+import acme.gadgets
+
+assert acme.gadgets.gadget() == "gadget"
+print("acme.gadgets ok")

@@ -1,0 +1,5 @@
+"""Widgets, in the shared acme namespace."""
+
+
+def widget() -> str:
+    return "widget"

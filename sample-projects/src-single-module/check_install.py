@@ -1,0 +1,4 @@
+import solo
+
+assert solo.solo() == "solo"
+print("solo ok")

@@ -1,0 +1,5 @@
+"""Alone in src/."""
+
+
+def solo() -> str:
+    return "solo"
