@@ -204,12 +204,7 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
 
     let mut result = Walk::default();
     for entry in builder.build() {
-        let entry = entry.map_err(|e| {
-            Error::Input(format!(
-                "cannot walk `{}`: {e}; remove or fix the link",
-                start.display()
-            ))
-        })?;
+        let entry = entry.map_err(|e| walk_error(&start, &e, None))?;
         let Some(file_type) = entry.file_type() else {
             continue;
         };
@@ -258,6 +253,31 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         .files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(result)
+}
+
+/// Turns a walking error into a message that names the path and the fix.
+fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error {
+    match error {
+        ignore::Error::WithPath { path, err } => walk_error(start, err, Some(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(start, err, path)
+        }
+        ignore::Error::Loop { ancestor, child } => Error::Input(format!(
+            "`{}` is a symbolic link loop: it leads back to `{}`; remove the link",
+            child.display(),
+            ancestor.display()
+        )),
+        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound && path.is_some() => {
+            Error::Input(format!(
+                "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
+                path.unwrap_or(start).display()
+            ))
+        }
+        other => Error::Input(format!(
+            "cannot read `{}`: {other}",
+            path.unwrap_or(start).display()
+        )),
+    }
 }
 
 /// The files of every module in `layout`, minus `excludes`, with archive paths relative to

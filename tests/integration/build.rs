@@ -279,3 +279,127 @@ fn wheel_names_are_normalized_and_escaped() {
     let metadata = zip_text(&wheel.path, "my_fancy_project-1.2.0a1.dist-info/METADATA");
     assert!(metadata.contains("Name: My.Fancy__Project\nVersion: 1.2.0a1\n"));
 }
+
+#[cfg(unix)]
+mod links_and_names {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::symlink;
+
+    fn build_error(project: &Path) -> String {
+        let err = build_wheel(
+            project,
+            &project.join("out"),
+            None,
+            &BuildOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            !project.join("out").exists()
+                || fs::read_dir(project.join("out")).unwrap().count() == 0
+        );
+        err.to_string()
+    }
+
+    #[test]
+    fn links_inside_the_project_are_followed() {
+        let (_dir, project) = project(&[
+            ("pyproject.toml", MINIMAL),
+            ("src/demo/__init__.py", ""),
+            ("shared/data.json", "{}"),
+        ]);
+        symlink(
+            project.join("shared/data.json"),
+            project.join("src/demo/data.json"),
+        )
+        .unwrap();
+        let wheel = build_wheel(
+            &project,
+            &project.join("out"),
+            None,
+            &BuildOptions::default(),
+        )
+        .unwrap();
+        assert!(zip_names(&wheel.path).contains(&"demo/data.json".to_string()));
+        let sdist = build_sdist(&project, &project.join("out"), &BuildOptions::default()).unwrap();
+        // The sdist holds the file's content, never a link.
+        let gz = flate2::read::GzDecoder::new(fs::File::open(&sdist.path).unwrap());
+        for entry in tar::Archive::new(gz).entries().unwrap() {
+            assert_eq!(
+                entry.unwrap().header().entry_type(),
+                tar::EntryType::Regular
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_leaving_the_project_is_an_error_naming_both_ends() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.txt"), "x").unwrap();
+        let (_dir, project) = project(&[("pyproject.toml", MINIMAL), ("src/demo/__init__.py", "")]);
+        symlink(
+            outside.path().join("secret.txt"),
+            project.join("src/demo/secret.txt"),
+        )
+        .unwrap();
+        let message = build_error(&project);
+        assert!(
+            message.contains("src/demo/secret.txt` is a link to `"),
+            "{message}"
+        );
+        assert!(
+            message.contains("which is outside the project"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error() {
+        let (_dir, project) = project(&[("pyproject.toml", MINIMAL), ("src/demo/__init__.py", "")]);
+        symlink(project.join("src/demo"), project.join("src/demo/again")).unwrap();
+        let message = build_error(&project);
+        assert!(message.contains("loop"), "{message}");
+    }
+
+    #[test]
+    fn a_dangling_link_is_an_error_naming_it() {
+        let (_dir, project) = project(&[("pyproject.toml", MINIMAL), ("src/demo/__init__.py", "")]);
+        symlink(
+            project.join("src/demo/gone.py"),
+            project.join("src/demo/link.py"),
+        )
+        .unwrap();
+        let message = build_error(&project);
+        assert!(
+            message.contains("src/demo/link.py` is a symbolic link whose target does not exist"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_non_utf8_file_name_is_an_error() {
+        let (_dir, project) = project(&[("pyproject.toml", MINIMAL), ("src/demo/__init__.py", "")]);
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.py");
+        fs::write(project.join("src/demo").join(name), "").unwrap();
+        let message = build_error(&project);
+        assert!(
+            message.contains("is not valid UTF-8; rename it"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn names_differing_only_by_case_are_an_error() {
+        let (_dir, project) = project(&[
+            ("pyproject.toml", MINIMAL),
+            ("src/demo/__init__.py", ""),
+            ("src/demo/Readme.txt", ""),
+            ("src/demo/README.txt", ""),
+        ]);
+        let message = build_error(&project);
+        assert!(
+            message.contains("`demo/README.txt` and `demo/Readme.txt` differ only by case"),
+            "{message}"
+        );
+    }
+}
