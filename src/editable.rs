@@ -1,36 +1,121 @@
-//! Editable wheels (PEP 660): instead of the modules, a `.pth` file that puts the project's
-//! module root on `sys.path`, so edits show without reinstalling.
+//! Editable wheels (PEP 660). Two modes:
+//!
+//! - `pth` (default): a `.pth` file puts the module root on `sys.path`, which IDEs and type
+//!   checkers understand; for a flat layout every top-level module of the project becomes
+//!   importable.
+//! - `strict`: a small import finder (no dependency on rustbackend at run time) maps only the
+//!   project's own modules to their files; new files inside a package are still found.
+//!
+//! Both keep the regular wheel's `.dist-info` (identical METADATA, entry points) and `.data`
+//! directories.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::archive::Entry;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
+use crate::pyproject::settings::EditableMode;
 
-/// The `.pth` entry of an editable wheel.
-pub fn pth_entry(plan: &Plan) -> Result<Entry> {
-    let root = plan.project_dir.join(&plan.layout.module_root);
-    let root = root
-        .canonicalize()
-        .map_err(|e| Error::io("resolve", &root, e))?;
-    let root = path_text(&root)?;
-    Ok(Entry::bytes(
-        format!("_{}.pth", plan.dist_name),
-        format!("{root}\n"),
-    ))
+const FINDER_TEMPLATE: &str = include_str!("editable_finder.py");
+
+fn absolute(plan: &Plan, relative: &str) -> Result<PathBuf> {
+    let path = plan.project_dir.join(relative);
+    path.canonicalize()
+        .map_err(|e| Error::io("resolve", &path, e))
 }
 
 fn path_text(path: &Path) -> Result<String> {
     let text = path.to_str().ok_or_else(|| {
         Error::Input(format!(
-            "the project path `{}` is not valid UTF-8, which a .pth file cannot hold; move the project",
+            "the project path `{}` is not valid UTF-8, which an editable install cannot record; move the project",
             path.display()
         ))
     })?;
-    if text.contains('\n') {
+    if text.contains(['\n', '\r']) {
         return Err(Error::Input(format!(
             "the project path `{text}` contains a line break, which a .pth file cannot hold; move the project"
         )));
     }
     Ok(text.to_string())
+}
+
+/// A Python string literal (the repr of `text`).
+fn py_str(text: &str) -> String {
+    let mut out = String::from("'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The entries that make the project importable in `mode`.
+pub fn editable_entries(plan: &Plan, mode: EditableMode) -> Result<Vec<Entry>> {
+    match mode {
+        EditableMode::Pth => {
+            let root = path_text(&absolute(plan, &plan.layout.module_root)?)?;
+            Ok(vec![Entry::bytes(
+                format!("_{}.pth", plan.dist_name),
+                format!("{root}\n"),
+            )])
+        }
+        EditableMode::Strict => {
+            let finder = format!("_{}_editable_finder", plan.dist_name);
+            let mut modules = Vec::new();
+            let mut namespaces: Vec<(String, Vec<String>)> = Vec::new();
+            for module in &plan.layout.modules {
+                let location = path_text(&absolute(plan, &module.path)?)?;
+                modules.push(format!("{}: {}", py_str(&module.name), py_str(&location)));
+                // Every parent of a dotted name is a namespace spanning its directory.
+                let parts: Vec<&str> = module.name.split('.').collect();
+                for i in 1..parts.len() {
+                    let name = parts[..i].join(".");
+                    let dir = Path::new(&location)
+                        .ancestors()
+                        .nth(parts.len() - i)
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    match namespaces.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, dirs)) if !dirs.contains(&dir) => dirs.push(dir),
+                        Some(_) => {}
+                        None => namespaces.push((name, vec![dir])),
+                    }
+                }
+            }
+            let namespaces: Vec<String> = namespaces
+                .iter()
+                .map(|(name, dirs)| {
+                    let dirs: Vec<String> = dirs.iter().map(|d| py_str(d)).collect();
+                    format!("{}: [{}]", py_str(name), dirs.join(", "))
+                })
+                .collect();
+            let source = FINDER_TEMPLATE
+                .replace("{project}", &plan.pyproject.project.name)
+                .replace("{modules}", &format!("{{{}}}", modules.join(", ")))
+                .replace("{namespaces}", &format!("{{{}}}", namespaces.join(", ")));
+            Ok(vec![
+                Entry::bytes(format!("{finder}.py"), source),
+                Entry::bytes(
+                    format!("_{}.pth", plan.dist_name),
+                    format!("import {finder}\n"),
+                ),
+            ])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_string_literals() {
+        assert_eq!(py_str("/a/b"), "'/a/b'");
+        assert_eq!(py_str("it's\\x"), "'it\\'s\\\\x'");
+    }
 }

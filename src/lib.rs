@@ -44,6 +44,8 @@ pub struct BuildOptions {
     /// `SOURCE_DATE_EPOCH`: the timestamp for every archive entry
     /// ([`archive::DEFAULT_EPOCH`] when `None`).
     pub source_date_epoch: Option<u64>,
+    /// `-C editable-mode=...`: overrides `[tool.rustbackend.editable] mode`.
+    pub editable_mode: Option<pyproject::settings::EditableMode>,
 }
 
 impl BuildOptions {
@@ -108,7 +110,12 @@ pub fn build_editable(
     if let Some(dir) = metadata_directory {
         check_prepared_metadata(&plan, dir)?;
     }
-    let payload = vec![editable::pth_entry(&plan)?];
+    let mode = options
+        .editable_mode
+        .unwrap_or(plan.pyproject.settings.editable_mode);
+    let mut payload = editable::editable_entries(&plan, mode)?;
+    let (data, _) = wheel::data_entries(&plan)?;
+    payload.extend(data);
     ensure_dir(out_dir)?;
     let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
     Ok(Built {

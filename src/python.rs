@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 
+use crate::pyproject::settings::EditableMode;
 use crate::{BuildOptions, Built, Error};
 
 thread_local! {
@@ -61,7 +62,10 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> 
 }
 
 fn options(source_date_epoch: Option<u64>) -> BuildOptions {
-    BuildOptions { source_date_epoch }
+    BuildOptions {
+        source_date_epoch,
+        editable_mode: None,
+    }
 }
 
 fn result(built: Built) -> (String, Vec<String>) {
@@ -89,22 +93,38 @@ fn build_wheel(
     .map(result)
 }
 
-/// Builds an editable wheel; returns (file name, warnings).
+/// Builds an editable wheel; returns (file name, warnings). `editable_mode` is the
+/// `editable-mode` config setting, if given.
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None))]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, editable_mode=None))]
 fn build_editable(
     py: Python<'_>,
     project_dir: PathBuf,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
     source_date_epoch: Option<u64>,
+    editable_mode: Option<String>,
 ) -> PyResult<(String, Vec<String>)> {
+    let mode = match editable_mode.as_deref().map(|m| (m, EditableMode::parse(m))) {
+        None => None,
+        Some((_, Some(mode))) => Some(mode),
+        Some((given, None)) => {
+            return Err(build_error(
+                py,
+                format!("the config setting `editable-mode` must be \"pth\" or \"strict\", got `{given}`; pass -C editable-mode=strict (or pth)"),
+            ))
+        }
+    };
+    let options = BuildOptions {
+        editable_mode: mode,
+        ..options(source_date_epoch)
+    };
     run(py, || {
         crate::build_editable(
             &project_dir,
             &out_dir,
             metadata_directory.as_deref(),
-            &options(source_date_epoch),
+            &options,
         )
     })
     .map(result)

@@ -33,8 +33,8 @@ __all__ = [
 
 logger = logging.getLogger("rustbackend")
 
-#: config_settings keys rustbackend understands (none yet).
-KNOWN_CONFIG_SETTINGS: frozenset = frozenset()
+#: config_settings keys rustbackend understands.
+KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode"})
 
 
 class BuildError(Exception):
@@ -126,8 +126,13 @@ def build_editable(
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
+    mode = (config_settings or {}).get("editable-mode")
+    if mode is not None and not isinstance(mode, str):
+        raise BuildError(
+            f"the config setting `editable-mode` must be given once, as pth or strict; got {mode!r}"
+        )
     name, warnings = _core().build_editable(
-        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
+        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode
     )
     _warn(warnings)
     return name

@@ -18,6 +18,7 @@ def build_editable(
     out_dir: _Path,
     metadata_directory: Optional[_Path] = ...,
     source_date_epoch: Optional[int] = ...,
+    editable_mode: Optional[str] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_sdist(
     project_dir: _Path, out_dir: _Path, source_date_epoch: Optional[int] = ...

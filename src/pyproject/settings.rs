@@ -13,7 +13,32 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "exclude",
     "wheel",
     "sdist",
+    "editable",
 ];
+
+/// The keys `[tool.rustbackend.editable]` accepts.
+pub const EDITABLE_KEYS: &[&str] = &["mode"];
+
+/// How an editable install makes the project importable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EditableMode {
+    /// A `.pth` file puts the module root on `sys.path` (what IDEs and type checkers read).
+    #[default]
+    Pth,
+    /// An import finder maps only the project's own modules to their sources.
+    Strict,
+}
+
+impl EditableMode {
+    /// Parses `"pth"` or `"strict"`.
+    pub fn parse(value: &str) -> Option<EditableMode> {
+        match value {
+            "pth" => Some(EditableMode::Pth),
+            "strict" => Some(EditableMode::Strict),
+            _ => None,
+        }
+    }
+}
 
 /// The keys `[tool.rustbackend.wheel]` accepts.
 pub const WHEEL_KEYS: &[&str] = &["exclude", "data", "sboms"];
@@ -59,6 +84,8 @@ pub struct Settings {
     pub sdist_include: Vec<String>,
     /// Globs of files left out of the sdist.
     pub sdist_exclude: Vec<String>,
+    /// How editable installs work, unless `-C editable-mode=...` says otherwise.
+    pub editable_mode: EditableMode,
 }
 
 /// Reads an array of globs, each checked for the one glob dialect.
@@ -230,5 +257,19 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
     settings.exclude = globs(checker, table, "exclude");
     read_wheel(checker, table, &mut settings);
     read_sdist(checker, table, &mut settings);
+    let example = "[tool.rustbackend.editable]\nmode = \"strict\"";
+    if let Some(editable) = checker.table(table, "editable", "tool.rustbackend.editable", example) {
+        checker.unknown_keys(&editable, EDITABLE_KEYS);
+        if let Some(mode) = checker.string(&editable, "mode", example) {
+            match EditableMode::parse(mode.value) {
+                Some(parsed) => settings.editable_mode = parsed,
+                None => checker.push(
+                    Diagnostic::new("tool.rustbackend.editable.mode", format!("`tool.rustbackend.editable.mode` must be \"pth\" or \"strict\", got `{}`", mode.value))
+                        .at(mode.span.clone())
+                        .help("use \"pth\" (the module root on sys.path; IDEs understand it) or \"strict\" (only the project's own modules importable)"),
+                ),
+            }
+        }
+    }
     settings
 }

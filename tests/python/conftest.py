@@ -88,9 +88,13 @@ class Venv:
         self.bin = path / "bin"
         self.python = self.bin / "python"
         self.env = dict(env, VIRTUAL_ENV=str(path), PATH=f"{self.bin}{os.pathsep}{env['PATH']}")
+        # Commands run from an empty directory, so nothing is imported from the working
+        # directory by accident (a wheel's .data/data files land in the venv root).
+        self.workdir = path.parent / f"{path.name}-cwd"
+        self.workdir.mkdir()
 
     def run(self, *cmd: object, cwd: Optional[Path] = None, check: bool = True) -> subprocess.CompletedProcess:
-        return run([str(c) for c in cmd], env=self.env, cwd=cwd or self.path, check=check)
+        return run([str(c) for c in cmd], env=self.env, cwd=cwd or self.workdir, check=check)
 
     def pip(self, *args: object, check: bool = True) -> subprocess.CompletedProcess:
         return self.run(sys.executable, "-m", "pip", "--python", self.python, *args, check=check)
