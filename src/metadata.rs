@@ -76,9 +76,11 @@ pub fn render_metadata(
     let mut out = String::new();
     let mut field = |name: &str, value: &str| {
         // Multi-line values continue on lines indented by eight spaces.
+        // A lone CR ends a header line for email parsers too: treat it as a line break.
         let value = value
             .trim_end()
             .replace("\r\n", "\n")
+            .replace('\r', "\n")
             .replace('\n', "\n        ");
         out.push_str(name);
         out.push(':');

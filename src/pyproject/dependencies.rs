@@ -30,6 +30,17 @@ impl Dependency {
 
 fn parse_dependency(text: &str) -> Result<Dependency, String> {
     let text = text.trim();
+    // Check the name first: pep508_rs 0.9 panics on some invalid names (such as one ending
+    // in `.` right before a version operator), found by fuzzing.
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect();
+    if !crate::names::is_valid_project_name(&name) {
+        return Err(format!(
+            "`{name}` is not a valid project name (letters, digits, `.`, `_`, `-`; starting and ending with a letter or digit)"
+        ));
+    }
     Requirement::<VerbatimUrl>::from_str(text).map_err(|e| e.message.to_string())?;
     // Split at the first `;` whose right side is a marker and whose left side is a whole
     // requirement (a URL may itself contain `;`).
@@ -141,5 +152,8 @@ mod tests {
             parse_dependency("pkg @ https://example.org/a;b/pkg.whl ; os_name == 'nt'").unwrap();
         assert_eq!(url.requirement, "pkg @ https://example.org/a;b/pkg.whl");
         assert!(parse_dependency("requests >=").is_err());
+        // Found by fuzzing: used to panic inside pep508_rs.
+        assert!(parse_dependency("win32-helme.== \"nt\"").is_err());
+        assert!(parse_dependency("").is_err());
     }
 }

@@ -77,6 +77,18 @@ pub fn read_people(checker: &mut Checker, project: &TableAt<'_>, field: &str) ->
                 );
             }
         }
+        for value in [&name, &email].into_iter().flatten() {
+            if value.value.chars().any(char::is_control) {
+                checker.push(
+                    Diagnostic::new(
+                        &entry_key,
+                        format!("`{entry_key}` holds a control character (such as a line break)"),
+                    )
+                    .at(value.span.clone())
+                    .help("write names and emails on one line, without control characters"),
+                );
+            }
+        }
         if name.is_none() && email.is_none() {
             checker.push(
                 Diagnostic::new(&entry_key, format!("`{entry_key}` needs `name` or `email`"))
