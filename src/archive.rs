@@ -58,19 +58,85 @@ impl Entry {
         }
     }
 
-    /// Reads the contents and whether the entry is executable.
-    fn load(&self) -> Result<(Vec<u8>, bool)> {
+    /// Opens the contents for reading: a reader that yields exactly the stated length or
+    /// fails (so a file that changes while it is packed is caught), and whether the entry
+    /// is executable.
+    fn open(&self) -> Result<Opened<'_>> {
         match &self.contents {
-            Contents::Bytes(data) => Ok((data.clone(), false)),
+            Contents::Bytes(data) => Ok(Opened {
+                reader: Box::new(data.as_slice()),
+                len: data.len() as u64,
+                executable: false,
+            }),
             Contents::File(source) => {
-                let mut file = File::open(source).map_err(|e| Error::io("open", source, e))?;
+                let file = File::open(source).map_err(|e| Error::io("open", source, e))?;
                 let metadata = file.metadata().map_err(|e| Error::io("stat", source, e))?;
-                let mut data = Vec::with_capacity(metadata.len() as usize);
-                file.read_to_end(&mut data)
-                    .map_err(|e| Error::io("read", source, e))?;
-                Ok((data, is_executable(&metadata)))
+                Ok(Opened {
+                    reader: Box::new(ExactReader {
+                        inner: file,
+                        remaining: metadata.len(),
+                        path: source.clone(),
+                    }),
+                    len: metadata.len(),
+                    executable: is_executable(&metadata),
+                })
             }
         }
+    }
+}
+
+/// An entry opened for reading.
+struct Opened<'a> {
+    reader: Box<dyn Read + 'a>,
+    len: u64,
+    executable: bool,
+}
+
+/// Reads exactly `remaining` bytes from a file, failing if it ends early or has more: the
+/// size recorded in the archive header is the size of what was read.
+struct ExactReader {
+    inner: File,
+    remaining: u64,
+    path: PathBuf,
+}
+
+impl ExactReader {
+    fn changed(&self) -> std::io::Error {
+        std::io::Error::other(format!(
+            "`{}` changed while it was being packed; build again when nothing is writing to the project",
+            self.path.display()
+        ))
+    }
+}
+
+impl Read for ExactReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.remaining == 0 {
+            // The file must end where its size said it would.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(self.changed()),
+            };
+        }
+        let limit = buf
+            .len()
+            .min(self.remaining.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..limit])?;
+        if n == 0 {
+            return Err(self.changed());
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Maps an I/O error met while copying an entry into an archive.
+fn copy_error(target: &Path, error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::Other {
+        Error::Input(error.to_string())
+    } else {
+        Error::io("write", target, error)
     }
 }
 
@@ -182,23 +248,38 @@ impl WheelWriter {
         }
     }
 
-    /// Adds one entry.
+    /// Adds one entry, streaming it: memory stays bounded whatever the file's size.
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
-        let (data, executable) = entry.load()?;
-        let mode = 0o100_000 | normalized_mode(executable);
+        let mut opened = entry.open()?;
+        let mode = 0o100_000 | normalized_mode(opened.executable);
         let options = self
             .options
             .external_attributes(mode << 16)
-            .large_file(data.len() as u64 >= zip::ZIP64_BYTES_THR);
+            .large_file(opened.len >= zip::ZIP64_BYTES_THR);
         self.zip
             .start_file(entry.path.as_str(), options)
             .map_err(|e| self.zip_error(e))?;
-        self.zip.write_all(&data).map_err(|e| self.zip_error(e))?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 256 * 1024];
+        let mut size: u64 = 0;
+        loop {
+            let n = opened
+                .reader
+                .read(&mut buffer)
+                .map_err(|e| copy_error(&self.target, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            self.zip
+                .write_all(&buffer[..n])
+                .map_err(|e| self.zip_error(e))?;
+            size += n as u64;
+        }
         self.record.push_str(&format!(
-            "{},{},{}\n",
+            "{},sha256={},{size}\n",
             record_path(&entry.path),
-            record_hash(&data),
-            data.len()
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize()),
         ));
         Ok(())
     }
@@ -263,11 +344,11 @@ impl SdistWriter {
 
     /// Adds one entry.
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
-        let (data, executable) = entry.load()?;
+        let opened = entry.open()?;
         let mut header = tar::Header::new_ustar();
         header.set_entry_type(tar::EntryType::Regular);
-        header.set_size(data.len() as u64);
-        header.set_mode(normalized_mode(executable));
+        header.set_size(opened.len);
+        header.set_mode(normalized_mode(opened.executable));
         header.set_mtime(self.epoch);
         header.set_uid(0);
         header.set_gid(0);
@@ -292,8 +373,8 @@ impl SdistWriter {
         }
         header.set_cksum();
         self.tar
-            .append(&header, data.as_slice())
-            .map_err(|e| Error::io("write", &self.target, e))
+            .append(&header, opened.reader)
+            .map_err(|e| copy_error(&self.target, e))
     }
 
     /// Finishes the archive and moves it into place.
@@ -328,6 +409,42 @@ mod tests {
         assert_eq!(
             record_hash(b"hello\n"),
             "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM"
+        );
+    }
+
+    fn read_all(entry: &Entry) -> std::io::Result<Vec<u8>> {
+        let mut opened = entry.open().unwrap();
+        let mut out = Vec::new();
+        opened.reader.read_to_end(&mut out).map(|_| out)
+    }
+
+    #[test]
+    fn a_file_that_changes_while_packed_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, "12345").unwrap();
+        let entry = Entry::file("f.txt", &path);
+        assert_eq!(read_all(&entry).unwrap(), b"12345");
+
+        // Grows between the size being taken and the bytes being read.
+        let mut opened = entry.open().unwrap();
+        std::fs::write(&path, "123456789").unwrap();
+        let mut out = Vec::new();
+        let err = opened.reader.read_to_end(&mut out).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while it was being packed"),
+            "{err}"
+        );
+
+        // Shrinks.
+        let mut opened = entry.open().unwrap();
+        std::fs::write(&path, "12").unwrap();
+        let err = opened.reader.read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while it was being packed"),
+            "{err}"
         );
     }
 

@@ -116,6 +116,9 @@ pub struct WalkOptions<'a> {
     pub skip_build_dirs: bool,
     /// Directories never entered (such as the output directory).
     pub skip: &'a [PathBuf],
+    /// Follow symbolic links whose target is outside the project
+    /// (`tool.rustbackend.allow-external-links`).
+    pub external_links: bool,
 }
 
 /// Globs that exclude a file when they match its path or the path of a directory above it,
@@ -218,9 +221,9 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
                 path.display()
             ))
         })?;
-        if !real.starts_with(&canonical_root) {
+        if !options.external_links && !real.starts_with(&canonical_root) {
             return Err(Error::Input(format!(
-                "`{}` is a link to `{}`, which is outside the project; move the file into the project or copy it",
+                "`{}` is a link to `{}`, which is outside the project; move the file into the project, or set `allow-external-links = true` under [tool.rustbackend] to pack the target's content",
                 path.display(),
                 real.display()
             )));
@@ -282,11 +285,16 @@ fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error
 
 /// The files of every module in `layout`, minus `excludes`, with archive paths relative to
 /// the module root (what goes into a wheel).
-pub fn module_files(project_dir: &Path, layout: &Layout, excludes: &Excludes) -> Result<Walk> {
+pub fn module_files(
+    project_dir: &Path,
+    layout: &Layout,
+    excludes: &Excludes,
+    options: WalkOptions<'_>,
+) -> Result<Walk> {
     let mut all = Walk::default();
     for module in &layout.modules {
         let walk = if module.is_package {
-            walk(project_dir, &module.path, WalkOptions::default())?
+            walk(project_dir, &module.path, options)?
         } else {
             Walk {
                 files: vec![FileEntry {

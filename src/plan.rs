@@ -98,6 +98,11 @@ impl Plan {
         Excludes::new(settings.exclude.iter().chain(&settings.sdist_exclude))
     }
 
+    /// How to walk the project when choosing wheel files.
+    pub fn walk_options(&self) -> fileset::WalkOptions<'static> {
+        plan_walk_options(&self.pyproject)
+    }
+
     /// License file paths as listed in `License-File`.
     pub fn license_paths(&self) -> Vec<String> {
         self.license_files
@@ -114,6 +119,14 @@ impl Plan {
             &self.license_paths(),
             target,
         )
+    }
+}
+
+/// How to walk the project for the wheel and license files.
+fn plan_walk_options(pyproject: &PyProject) -> fileset::WalkOptions<'static> {
+    fileset::WalkOptions {
+        external_links: pyproject.settings.allow_external_links,
+        ..fileset::WalkOptions::default()
     }
 }
 
@@ -172,7 +185,7 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
         ),
     };
     let mut files = Vec::new();
-    let all = fileset::walk(project_dir, "", fileset::WalkOptions::default())?;
+    let all = fileset::walk(project_dir, "", plan_walk_options(pyproject))?;
     let mut problems = Vec::new();
     for glob in &globs {
         let set = fileset::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;

@@ -32,7 +32,7 @@ pub fn sdist_entries(plan: &Plan, out_dir: Option<&Path>) -> Result<(Vec<Entry>,
         gitignore: true,
         skip_build_dirs: true,
         skip: &skip,
-        ..WalkOptions::default()
+        ..plan.walk_options()
     };
     let walk = fileset::walk(&plan.project_dir, "", options)?;
     let excludes = plan.sdist_excludes()?;
@@ -57,7 +57,7 @@ pub fn sdist_entries(plan: &Plan, out_dir: Option<&Path>) -> Result<(Vec<Entry>,
         let everything = WalkOptions {
             everything: true,
             skip: &skip,
-            ..WalkOptions::default()
+            ..plan.walk_options()
         };
         for file in fileset::walk(&plan.project_dir, "", everything)?.files {
             if includes.matches(&file.archive_path) && !files.contains_key(&file.archive_path) {

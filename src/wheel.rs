@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::{Entry, WheelWriter};
 use crate::error::Result;
-use crate::fileset::{self, WalkOptions};
+use crate::fileset;
 use crate::metadata::{self, MetadataFor};
 use crate::plan::Plan;
 
@@ -63,7 +63,7 @@ pub fn data_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
     for (key, dir) in &plan.pyproject.settings.wheel_data {
-        let walk = fileset::walk(&plan.project_dir, dir, WalkOptions::default())?;
+        let walk = fileset::walk(&plan.project_dir, dir, plan.walk_options())?;
         for file in walk.files {
             if excludes.matches(&file.archive_path) {
                 continue;
@@ -83,7 +83,12 @@ pub fn data_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
 /// The files of a regular wheel outside `.dist-info`: modules, then `.data` directories;
 /// and the secrets left out.
 pub fn payload_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
-    let walk = fileset::module_files(&plan.project_dir, &plan.layout, &plan.wheel_excludes()?)?;
+    let walk = fileset::module_files(
+        &plan.project_dir,
+        &plan.layout,
+        &plan.wheel_excludes()?,
+        plan.walk_options(),
+    )?;
     let mut entries: Vec<Entry> = walk
         .files
         .iter()

@@ -41,6 +41,15 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
             "`{name}` is not a valid project name (letters, digits, `.`, `_`, `-`; starting and ending with a letter or digit)"
         ));
     }
+    // The same for extra names in `name[extra, ...]`.
+    if let Some(extras) = text[name.len()..].trim_start().strip_prefix('[') {
+        let extras = extras.split(']').next().unwrap_or_default();
+        for extra in extras.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if !crate::names::is_valid_project_name(extra) {
+                return Err(format!("`{extra}` is not a valid extra name"));
+            }
+        }
+    }
     Requirement::<VerbatimUrl>::from_str(text).map_err(|e| e.message.to_string())?;
     // Split at the first `;` whose right side is a marker and whose left side is a whole
     // requirement (a URL may itself contain `;`).
@@ -155,5 +164,7 @@ mod tests {
         // Found by fuzzing: used to panic inside pep508_rs.
         assert!(parse_dependency("win32-helme.== \"nt\"").is_err());
         assert!(parse_dependency("").is_err());
+        assert!(parse_dependency("Foo[bar, baz.] >= 1.0").is_err());
+        assert!(parse_dependency("Foo[bar, baz] >= 1.0").is_ok());
     }
 }

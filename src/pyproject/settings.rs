@@ -14,6 +14,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "wheel",
     "sdist",
     "editable",
+    "allow-external-links",
 ];
 
 /// The keys `[tool.rustbackend.editable]` accepts.
@@ -86,6 +87,8 @@ pub struct Settings {
     pub sdist_exclude: Vec<String>,
     /// How editable installs work, unless `-C editable-mode=...` says otherwise.
     pub editable_mode: EditableMode,
+    /// Follow symbolic links that leave the project (monorepos sharing a LICENSE).
+    pub allow_external_links: bool,
 }
 
 /// Reads an array of globs, each checked for the one glob dialect.
@@ -255,6 +258,9 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
         }
     }
     settings.exclude = globs(checker, table, "exclude");
+    settings.allow_external_links = checker
+        .boolean(table, "allow-external-links", "allow-external-links = true")
+        .unwrap_or(false);
     read_wheel(checker, table, &mut settings);
     read_sdist(checker, table, &mut settings);
     let example = "[tool.rustbackend.editable]\nmode = \"strict\"";

@@ -140,6 +140,30 @@ def sample(tmp_path: Path) -> Callable[[str], Path]:
     return lambda name: copy_sample(name, tmp_path / "src")
 
 
+CORPUS = ROOT / "tests" / "fixtures" / "pyproject"
+
+
+def materialize_case(case: Path, dest: Path) -> Path:
+    """Copies a fixture case (without its snapshots) and, like the Rust runner does, gives a
+    case without Python files a `src/<import name>/__init__.py`."""
+    import re
+    import tomllib
+
+    shutil.copytree(case, dest, ignore=shutil.ignore_patterns("expected.*"))
+    if not any(dest.rglob("*.py")):
+        module = "demo"
+        try:
+            name = tomllib.loads((dest / "pyproject.toml").read_text("utf-8-sig"))["project"]["name"]
+            if isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", name):
+                module = re.sub(r"[-_.]+", "_", name).lower()
+        except Exception:
+            pass
+        init = dest / "src" / module / "__init__.py"
+        init.parent.mkdir(parents=True)
+        init.write_text('__version__ = "9.9.9"\n')
+    return dest
+
+
 class Built:
     """A sample built with `python -m build` (sdist, then wheel from the sdist) and with
     `python -m build --wheel` (wheel straight from the tree)."""

@@ -1,0 +1,203 @@
+"""Bad input and hostile trees: every failure reaches the caller as `rustbackend.BuildError`
+with the exact expected message (file, key, line where known, and a hint), never a panic or
+another exception, and leaves nothing in the output directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, materialize_case, run
+
+ERROR_CASES = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("error-"))
+HOOKS = ["build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel"]
+
+RUNNER = textwrap.dedent("""
+    import json, os, sys, rustbackend
+    results = {}
+    for project in sys.argv[2:]:
+        os.chdir(project)
+        case = os.path.basename(project)
+        for hook in %r:
+            out = os.path.join(sys.argv[1], case, hook)
+            try:
+                getattr(rustbackend, hook)(out)
+                outcome = ["no error", ""]
+            except rustbackend.BuildError as e:
+                outcome = ["BuildError", str(e)]
+            except BaseException as e:
+                outcome = [type(e).__module__ + "." + type(e).__name__, str(e)]
+            results[case + " " + hook] = outcome
+    print(json.dumps(results))
+""" % (HOOKS,))
+
+
+def test_the_suite_is_large_enough():
+    assert len(ERROR_CASES) >= 50
+
+
+@pytest.fixture(scope="module")
+def outcomes(backend_venv, tmp_path_factory):
+    base = tmp_path_factory.mktemp("bad-input")
+    projects = [str(materialize_case(CORPUS / case, base / "src" / case)) for case in ERROR_CASES]
+    out = base / "out"
+    result = run([backend_venv.python, "-c", RUNNER, out, *projects], env=backend_venv.env, cwd=base)
+    assert "panicked" not in result.stderr and "RUST_BACKTRACE" not in result.stderr, result.stderr
+    return out, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_bad_input_fails_cleanly_with_the_exact_message(case, outcomes):
+    out, results = outcomes
+    expected = (CORPUS / case / "expected.error").read_text("utf-8").rstrip("\n")
+    for hook in HOOKS:
+        kind, message = results[f"{case} {hook}"]
+        assert kind == "BuildError", f"{hook}: {kind}: {message}"
+        assert message == expected, f"{hook}"
+        assert "pyproject.toml" in message
+        assert "help:" in message
+        leftovers = [str(p) for p in (out / case / hook).rglob("*")] if (out / case / hook).exists() else []
+        assert leftovers == [], f"{hook} left {leftovers}"
+
+
+def call(venv, project: Path, code: str, check: bool = True):
+    return run([venv.python, "-c", textwrap.dedent(code)], env=venv.env, cwd=project, check=check)
+
+
+def simple_project(root: Path) -> Path:
+    project = root / "proj"
+    (project / "src" / "proj").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "1.0"\n')
+    (project / "src" / "proj" / "__init__.py").write_text("")
+    return project
+
+
+def build_error(venv, project: Path, hook: str = "build_wheel") -> str:
+    out = call(venv, project, f"""
+        import rustbackend
+        try:
+            rustbackend.{hook}("../out")
+            print("no error")
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """).stdout
+    leftovers = list((project.parent / "out").glob("*")) if (project.parent / "out").exists() else []
+    assert leftovers == []
+    return out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_special_files_are_errors_before_any_open(kind, backend_venv, tmp_path):
+    project = simple_project(tmp_path)
+    special = project / "src" / "proj" / f"special-{kind}"
+    if kind == "fifo":
+        os.mkfifo(special)  # a read would block forever
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(special))
+    else:
+        os.mknod(special, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+    for hook in ("build_wheel", "build_sdist"):
+        message = build_error(backend_venv, project, hook)
+        assert f"src/proj/special-{kind}` is not a regular file (a pipe, socket or device)" in message
+
+
+def test_output_directory_that_is_a_file_is_a_clear_error(backend_venv, tmp_path):
+    project = simple_project(tmp_path)
+    (tmp_path / "blocker").write_text("")
+    message = call(backend_venv, project, """
+        import rustbackend
+        try:
+            rustbackend.build_wheel("../blocker/out")
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """).stdout
+    assert "BuildError: could not create the output directory" in message
+    assert "blocker/out" in message
+
+
+def test_unwritable_output_directory_is_a_clear_error(backend_venv, tmp_path):
+    if os.geteuid() == 0:
+        # root writes anywhere; a read-only bind is not available here, so use a full
+        # pseudo-filesystem instead: /proc cannot hold files.
+        target = "/proc/rustbackend-out"
+    else:
+        target = str(tmp_path / "ro")
+        os.mkdir(target, 0o500)
+    project = simple_project(tmp_path)
+    message = call(backend_venv, project, f"""
+        import rustbackend
+        try:
+            rustbackend.build_wheel({target!r})
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """).stdout
+    assert message.startswith("BuildError: could not create")
+    assert target in message
+
+
+@pytest.mark.parametrize("epoch", ["0", "100", "5000000000"])
+def test_timestamps_outside_zip_range_are_clamped(epoch, backend_venv, tmp_path):
+    import tarfile
+    import zipfile
+
+    project = simple_project(tmp_path)
+    run([backend_venv.python, "-c", "import rustbackend; rustbackend.build_wheel('../out'); rustbackend.build_sdist('../out')"],
+        env=dict(backend_venv.env, SOURCE_DATE_EPOCH=epoch), cwd=project)
+    with zipfile.ZipFile(tmp_path / "out" / "proj-1.0-py3-none-any.whl") as zf:
+        years = {i.date_time[0] for i in zf.infolist()}
+    assert years <= set(range(1980, 2108))
+    with tarfile.open(tmp_path / "out" / "proj-1.0.tar.gz") as tf:
+        assert {m.mtime for m in tf.getmembers()} == {int(epoch)}
+
+
+def test_control_characters_in_file_names_are_errors(backend_venv, tmp_path):
+    project = simple_project(tmp_path)
+    (project / "src" / "proj" / "bad\tname.py").write_text("")
+    message = build_error(backend_venv, project)
+    assert "has the control character '\\t' in its name" in message
+
+
+def test_backslash_in_file_names_is_an_error(backend_venv, tmp_path):
+    project = simple_project(tmp_path)
+    (project / "src" / "proj" / "bad\\name.py").write_text("")
+    message = build_error(backend_venv, project, "build_sdist")
+    assert "has a backslash in its name" in message
+
+
+def test_external_link_needs_the_opt_in_key(backend_venv, tmp_path):
+    import zipfile
+
+    shared = tmp_path / "shared-LICENSE"
+    shared.write_text("Shared license for the monorepo\n")
+    project = simple_project(tmp_path)
+    (project / "LICENSE").symlink_to(shared)
+    message = build_error(backend_venv, project)
+    assert "LICENSE` is a link to `" in message and "allow-external-links = true" in message
+    with open(project / "pyproject.toml", "a") as f:
+        f.write("\n[tool.rustbackend]\nallow-external-links = true\n")
+    call(backend_venv, project, "import rustbackend; rustbackend.build_wheel('../out'); rustbackend.build_sdist('../out')")
+    with zipfile.ZipFile(tmp_path / "out" / "proj-1.0-py3-none-any.whl") as zf:
+        assert zf.read("proj-1.0.dist-info/licenses/LICENSE") == b"Shared license for the monorepo\n"
+
+
+def test_zip_entries_carry_sizes_in_local_headers(built):
+    """No data descriptors (general purpose flag bit 3), which PyPI rejects."""
+    import struct
+    import zipfile
+
+    for b in built.values():
+        raw = b.wheel.read_bytes()
+        with zipfile.ZipFile(b.wheel) as zf:
+            for info in zf.infolist():
+                assert info.flag_bits & 0x08 == 0, info.filename
+                offset = info.header_offset
+                signature, _, flags, _, _, _, crc, csize, usize = struct.unpack("<IHHHHHIII", raw[offset:offset + 26])
+                assert signature == 0x04034B50
+                assert (crc, csize, usize) == (info.CRC, info.compress_size, info.file_size) or info.file_size >= 0xFFFFFFFF
