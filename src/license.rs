@@ -53,8 +53,14 @@ fn canonical_token(token: &str) -> Result<String, String> {
             return Ok(op.to_string());
         }
     }
-    if token.len() > 11 && token[..11].eq_ignore_ascii_case("LicenseRef-") {
-        return Ok(format!("LicenseRef-{}", &token[11..]));
+    // `get` rather than slicing: the token may hold multi-byte characters (found by fuzzing).
+    if let Some(rest) = token
+        .get(..11)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("LicenseRef-"))
+        .and_then(|_| token.get(11..))
+        .filter(|rest| !rest.is_empty())
+    {
+        return Ok(format!("LicenseRef-{rest}"));
     }
     let (base, plus) = match token.strip_suffix('+') {
         Some(base) => (base, "+"),
@@ -111,5 +117,8 @@ mod tests {
         assert!(normalize_expression("Apache").is_err());
         assert!(normalize_expression("MIT OR").is_err());
         assert!(normalize_expression("").is_err());
+        // Found by fuzzing: a multi-byte character across byte 11 used to panic.
+        assert!(normalize_expression("GPL-2.0-c\u{feff}ion-1.0").is_err());
+        assert!(normalize_expression("LicenseRef-\u{e9}t\u{e9}").is_err());
     }
 }
