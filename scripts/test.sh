@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test from nothing: Rust format and lint checks, cargo test, then the
-# end-to-end suite that drives real pip, build, uv, installer and twine in fresh venvs.
+# Runs every test from nothing: Rust format and lint checks, the pinned tool venv and the
+# backend wheel (scripts/bootstrap.sh), cargo test (its property test drives the pinned
+# installer), then the end-to-end suite that drives real pip, build, uv, installer, twine
+# and mypy in fresh venvs. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== cargo fmt --check"
@@ -8,8 +10,8 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --features python --lib -- -D warnings
-echo "== cargo test"
-cargo test --quiet
 source scripts/bootstrap.sh
+echo "== cargo test"
+RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet
 echo "== end-to-end tests (pytest)"
 "$VENV/bin/python" -m pytest tests/python -q "$@"
