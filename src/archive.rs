@@ -10,6 +10,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
@@ -129,6 +130,69 @@ impl Read for ExactReader {
         self.remaining -= n as u64;
         Ok(n)
     }
+}
+
+/// Entries at least this large are streamed alone rather than compressed in parallel.
+pub const PARALLEL_LIMIT: u64 = 2 * 1024 * 1024;
+
+/// How many entries are compressed in parallel at once; with [`PARALLEL_LIMIT`] this bounds
+/// the memory held by compressed data to 128 MiB (much less for compressible files).
+pub const BATCH_ENTRIES: usize = 64;
+
+/// The zip options for an entry of `len` bytes with the given executable bit.
+fn entry_options(options: SimpleFileOptions, len: u64, executable: bool) -> SimpleFileOptions {
+    let mode = 0o100_000 | normalized_mode(executable);
+    options
+        .external_attributes(mode << 16)
+        .large_file(len >= zip::ZIP64_BYTES_THR)
+}
+
+/// The RECORD line for an entry.
+fn record_line(path: &str, digest: &[u8], size: u64) -> String {
+    format!(
+        "{},sha256={},{size}\n",
+        record_path(path),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
+}
+
+/// Reads, hashes and compresses one entry off the writer's thread; `None` for an entry of
+/// [`PARALLEL_LIMIT`] bytes or more, which the writer streams itself.
+fn prepare(
+    entry: &Entry,
+    options: SimpleFileOptions,
+    target: &Path,
+) -> Result<Option<(zip::write::PreparedZipFile, String)>> {
+    let zip_error = |e: zip::result::ZipError| Error::Archive {
+        path: target.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut opened = entry.open()?;
+    if opened.len >= PARALLEL_LIMIT {
+        return Ok(None);
+    }
+    let options = entry_options(options, opened.len, opened.executable);
+    let mut builder =
+        zip::write::ZipFileBuilder::new(entry.path.as_str(), options).map_err(zip_error)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size: u64 = 0;
+    loop {
+        let n = opened
+            .reader
+            .read(&mut buffer)
+            .map_err(|e| copy_error(target, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        builder
+            .write_all(&buffer[..n])
+            .map_err(|e| Error::io("compress", target, e))?;
+        size += n as u64;
+    }
+    let file = builder.finish().map_err(zip_error)?;
+    Ok(Some((file, record_line(&entry.path, &hasher.finalize(), size))))
 }
 
 /// Maps an I/O error met while copying an entry into an archive.
@@ -251,11 +315,7 @@ impl WheelWriter {
     /// Adds one entry, streaming it: memory stays bounded whatever the file's size.
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
         let mut opened = entry.open()?;
-        let mode = 0o100_000 | normalized_mode(opened.executable);
-        let options = self
-            .options
-            .external_attributes(mode << 16)
-            .large_file(opened.len >= zip::ZIP64_BYTES_THR);
+        let options = entry_options(self.options, opened.len, opened.executable);
         self.zip
             .start_file(entry.path.as_str(), options)
             .map_err(|e| self.zip_error(e))?;
@@ -276,11 +336,34 @@ impl WheelWriter {
                 .map_err(|e| self.zip_error(e))?;
             size += n as u64;
         }
-        self.record.push_str(&format!(
-            "{},sha256={},{size}\n",
-            record_path(&entry.path),
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize()),
-        ));
+        self.record
+            .push_str(&record_line(&entry.path, &hasher.finalize(), size));
+        Ok(())
+    }
+
+    /// Adds entries in order. Entries are read, hashed and compressed in parallel, a batch
+    /// of [`BATCH_ENTRIES`] at a time, so memory stays bounded; a file of
+    /// [`PARALLEL_LIMIT`] bytes or more is streamed through alone. The archive order is the
+    /// order given either way.
+    pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
+        for batch in entries.chunks(BATCH_ENTRIES) {
+            let options = self.options;
+            let prepared: Vec<Result<Option<(zip::write::PreparedZipFile, String)>>> = batch
+                .par_iter()
+                .map(|entry| prepare(entry, options, &self.target))
+                .collect();
+            for (entry, item) in batch.iter().zip(prepared) {
+                match item? {
+                    Some((file, line)) => {
+                        self.zip
+                            .add_prepared_file(file)
+                            .map_err(|e| self.zip_error(e))?;
+                        self.record.push_str(&line);
+                    }
+                    None => self.add(entry)?,
+                }
+            }
+        }
         Ok(())
     }
 

@@ -195,9 +195,11 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
             {
                 return false;
             }
-            if let Ok(real) = entry.path().canonicalize() {
-                if skip.contains(&real) {
-                    return false;
+            if !skip.is_empty() {
+                if let Ok(real) = entry.path().canonicalize() {
+                    if skip.contains(&real) {
+                        return false;
+                    }
                 }
             }
             return true;
@@ -211,24 +213,16 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         let Some(file_type) = entry.file_type() else {
             continue;
         };
+        let path = entry.path();
+        // Only links can lead out of the project: resolve those (a directory link is met
+        // before anything below it), not every path.
+        if entry.path_is_symlink() && !options.external_links {
+            check_link(path, &canonical_root)?;
+        }
         if file_type.is_dir() {
             continue;
         }
-        let path = entry.path();
-        let real = path.canonicalize().map_err(|_| {
-            Error::Input(format!(
-                "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
-                path.display()
-            ))
-        })?;
-        if !options.external_links && !real.starts_with(&canonical_root) {
-            return Err(Error::Input(format!(
-                "`{}` is a link to `{}`, which is outside the project; move the file into the project, or set `allow-external-links = true` under [tool.rustbackend] to pack the target's content",
-                path.display(),
-                real.display()
-            )));
-        }
-        if !file_type.is_file() && !real.is_file() {
+        if !file_type.is_file() {
             return Err(Error::Input(format!(
                 "`{}` is not a regular file (a pipe, socket or device); remove it or exclude it",
                 path.display()
@@ -256,6 +250,56 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         .files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(result)
+}
+
+/// Checks that the symbolic link `path` resolves to something inside `canonical_root`.
+fn check_link(path: &Path, canonical_root: &Path) -> Result<()> {
+    let real = path.canonicalize().map_err(|_| {
+        Error::Input(format!(
+            "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
+            path.display()
+        ))
+    })?;
+    if !real.starts_with(canonical_root) {
+        return Err(Error::Input(format!(
+            "`{}` is a link to `{}`, which is outside the project; move the file into the project, or set `allow-external-links = true` under [tool.rustbackend] to pack the target's content",
+            path.display(),
+            real.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The regular files directly in the project root (following links inside the project),
+/// sorted; what root-level globs such as `LICEN[CS]E*` can match.
+pub fn root_files(project_dir: &Path, options: WalkOptions<'_>) -> Result<Walk> {
+    let mut walk = Walk::default();
+    let canonical_root = project_dir
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", project_dir, e))?;
+    let entries = std::fs::read_dir(project_dir).map_err(|e| Error::io("list", project_dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("list", project_dir, e))?;
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        if is_junk_file(&name) || is_secret_file(&name) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) && !options.external_links {
+            check_link(&path, &canonical_root)?;
+        }
+        if !path.is_file() {
+            continue;
+        }
+        walk.files.push(FileEntry {
+            archive_path: name,
+            source: path,
+        });
+    }
+    walk.files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    Ok(walk)
 }
 
 /// Turns a walking error into a message that names the path and the fix.

@@ -185,7 +185,13 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
         ),
     };
     let mut files = Vec::new();
-    let all = fileset::walk(project_dir, "", plan_walk_options(pyproject))?;
+    // Globs without `/` can only match files at the root: list it instead of walking the
+    // whole tree.
+    let all = if globs.iter().any(|g| g.contains('/')) {
+        fileset::walk(project_dir, "", plan_walk_options(pyproject))?
+    } else {
+        fileset::root_files(project_dir, plan_walk_options(pyproject))?
+    };
     let mut problems = Vec::new();
     for glob in &globs {
         let set = fileset::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;

@@ -13,9 +13,14 @@ imported only when a hook runs, so importing this package stays cheap.
 
 from __future__ import annotations
 
-import logging
 import os
-from typing import Any, Dict, List, Mapping, Optional
+import sys
+
+# Importing typing costs milliseconds, and a frontend imports this module once per hook:
+# the names are only needed by type checkers, which treat this constant like typing's.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
 
 __version__ = "0.1.0"
 
@@ -31,7 +36,6 @@ __all__ = [
     "prepare_metadata_for_build_wheel",
 ]
 
-logger = logging.getLogger("rustbackend")
 
 #: config_settings keys rustbackend understands.
 KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode"})
@@ -41,14 +45,14 @@ class BuildError(Exception):
     """A build failed; the message says what is wrong, where, and how to fix it."""
 
 
-def _core() -> Any:
+def _core() -> "Any":
     """The native module, imported on first use."""
     import importlib
 
     return importlib.import_module("rustbackend._native")
 
 
-def _source_date_epoch() -> Optional[int]:
+def _source_date_epoch() -> "Optional[int]":
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or value.strip() == "":
         return None
@@ -62,34 +66,46 @@ def _source_date_epoch() -> Optional[int]:
     return max(epoch, 0)
 
 
-def _check_config_settings(config_settings: Optional[Mapping[str, Any]]) -> None:
+def _report(level: int, message: str) -> None:
+    """Reports through the `rustbackend` logger when the process uses logging (a frontend
+    that configured it sees our records), else straight to stderr, which frontends show
+    (pip with -v). Importing logging costs more than a small build, so it is not imported
+    here."""
+    logging = sys.modules.get("logging")
+    if logging is not None and logging.getLogger().handlers:
+        logging.getLogger("rustbackend").log(level, message)
+    else:
+        sys.stderr.write(f"rustbackend: {'warning: ' if level >= 30 else ''}{message}\n")
+
+
+def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> None:
     for key in sorted(config_settings or {}):
         if key not in KNOWN_CONFIG_SETTINGS:
-            logger.warning("rustbackend: ignoring unknown config setting %r", key)
+            _report(30, f"ignoring unknown config setting {key!r}")
 
 
-def _warn(warnings: List[str]) -> None:
+def _warn(warnings: "List[str]") -> None:
     for warning in warnings:
-        logger.warning("rustbackend: warning: %s", warning)
+        _report(30, warning)
 
 
-def get_requires_for_build_wheel(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+def get_requires_for_build_wheel(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
     """PEP 517: rustbackend needs nothing else to build a wheel."""
     return []
 
 
-def get_requires_for_build_sdist(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+def get_requires_for_build_sdist(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
     """PEP 517: rustbackend needs nothing else to build an sdist."""
     return []
 
 
-def get_requires_for_build_editable(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+def get_requires_for_build_editable(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
     """PEP 660: rustbackend needs nothing else to build an editable wheel."""
     return []
 
 
 def prepare_metadata_for_build_wheel(
-    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+    metadata_directory: str, config_settings: "Optional[Dict[str, Any]]" = None
 ) -> str:
     """PEP 517: write the .dist-info directory and return its name."""
     _check_config_settings(config_settings)
@@ -99,7 +115,7 @@ def prepare_metadata_for_build_wheel(
 
 
 def prepare_metadata_for_build_editable(
-    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+    metadata_directory: str, config_settings: "Optional[Dict[str, Any]]" = None
 ) -> str:
     """PEP 660: the editable wheel's metadata is the regular wheel's."""
     return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
@@ -107,8 +123,8 @@ def prepare_metadata_for_build_editable(
 
 def build_wheel(
     wheel_directory: str,
-    config_settings: Optional[Dict[str, Any]] = None,
-    metadata_directory: Optional[str] = None,
+    config_settings: "Optional[Dict[str, Any]]" = None,
+    metadata_directory: "Optional[str]" = None,
 ) -> str:
     """PEP 517: build a wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
@@ -116,13 +132,14 @@ def build_wheel(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
     )
     _warn(warnings)
+    _report(20, f"built {name} from {os.getcwd()}")
     return name
 
 
 def build_editable(
     wheel_directory: str,
-    config_settings: Optional[Dict[str, Any]] = None,
-    metadata_directory: Optional[str] = None,
+    config_settings: "Optional[Dict[str, Any]]" = None,
+    metadata_directory: "Optional[str]" = None,
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
@@ -135,12 +152,14 @@ def build_editable(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode
     )
     _warn(warnings)
+    _report(20, f"built {name} (editable) from {os.getcwd()}")
     return name
 
 
-def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
+def build_sdist(sdist_directory: str, config_settings: "Optional[Dict[str, Any]]" = None) -> str:
     """PEP 517: build an sdist into sdist_directory and return its file name."""
     _check_config_settings(config_settings)
     name, warnings = _core().build_sdist(os.getcwd(), sdist_directory, _source_date_epoch())
     _warn(warnings)
+    _report(20, f"built {name} from {os.getcwd()}")
     return name

@@ -339,3 +339,30 @@ def test_executable_bit_is_kept_and_modes_normalized(backend_venv, sample, tmp_p
     with tarfile.open(tmp_path / "out" / "greet-1.2.0.tar.gz") as tf:
         assert tf.getmember("greet-1.2.0/src/greet/tool.sh").mode == 0o755
         assert tf.getmember("greet-1.2.0/src/greet/cli.py").mode == 0o644
+
+
+def test_reproducible_across_checkout_paths_and_umasks(backend_venv, tmp_path):
+    """Two checkouts at different paths, made under different umasks (so file modes differ:
+    0644 vs 0600, 0755 vs 0700), give byte-identical wheels and sdists."""
+    import shutil
+
+    from conftest import SAMPLES
+
+    outputs = []
+    for i, umask in enumerate((0o022, 0o077)):
+        old = os.umask(umask)
+        try:
+            project = tmp_path / f"checkout-{i}" / ("deeper/path" if i else "p") / "data-dirs"
+            shutil.copytree(SAMPLES / "data-dirs", project, copy_function=shutil.copyfile)
+            (project / "bin" / "datakit-tool").chmod(0o777 & ~umask)
+        finally:
+            os.umask(old)
+        out = tmp_path / f"out-{i}"
+        run([backend_venv.python, "-c", "import rustbackend, sys; rustbackend.build_wheel(sys.argv[1]); rustbackend.build_sdist(sys.argv[1])", out],
+            env=backend_venv.env, cwd=project)
+        outputs.append(out)
+    assert (outputs[0] / "datakit-0.2.0.tar.gz").read_bytes() == (outputs[1] / "datakit-0.2.0.tar.gz").read_bytes()
+    assert (outputs[0] / "datakit-0.2.0-py3-none-any.whl").read_bytes() == (outputs[1] / "datakit-0.2.0-py3-none-any.whl").read_bytes()
+    with zipfile.ZipFile(outputs[1] / "datakit-0.2.0-py3-none-any.whl") as zf:
+        assert zf.getinfo("datakit-0.2.0.data/scripts/datakit-tool").external_attr >> 16 == 0o100755
+        assert zf.getinfo("datakit/__init__.py").external_attr >> 16 == 0o100644

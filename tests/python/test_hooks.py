@@ -176,7 +176,8 @@ def test_output_directory_is_created_and_unknown_settings_warn(backend_venv, sam
     """)
     assert result.stdout.strip() == "tinymod-2024.1-py3-none-any.whl"
     assert (project.parent / "new" / "nested" / "dir" / "tinymod-2024.1-py3-none-any.whl").is_file()
-    assert "rustbackend: ignoring unknown config setting 'no-such-setting'" in result.stderr
+    assert "rustbackend: warning: ignoring unknown config setting 'no-such-setting'" in result.stderr
+    assert "rustbackend: built tinymod-2024.1-py3-none-any.whl from " in result.stderr
 
 
 def test_bad_source_date_epoch_is_a_clear_error(backend_venv, sample):
