@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 /// earliest time a zip file can record.
 pub const DEFAULT_EPOCH: u64 = 315_532_800;
 
-/// The deflate level used for wheels and sdists.
+/// The default deflate level for wheels and sdists: zlib's default, which the other
+/// backends use too, so artifacts come out the same size (see the benchmark).
 pub const COMPRESSION_LEVEL: u32 = 6;
 
 /// What an entry holds.
@@ -192,7 +193,10 @@ fn prepare(
         size += n as u64;
     }
     let file = builder.finish().map_err(zip_error)?;
-    Ok(Some((file, record_line(&entry.path, &hasher.finalize(), size))))
+    Ok(Some((
+        file,
+        record_line(&entry.path, &hasher.finalize(), size),
+    )))
 }
 
 /// Maps an I/O error met while copying an entry into an archive.
@@ -285,15 +289,16 @@ pub struct WheelWriter {
 }
 
 impl WheelWriter {
-    /// Starts a wheel that will be renamed to `target` by [`WheelWriter::finish`].
-    pub fn create(target: &Path, epoch: u64) -> Result<Self> {
+    /// Starts a wheel that will be renamed to `target` by [`WheelWriter::finish`], deflating
+    /// at `level` (0-9).
+    pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
         let temp = temp_beside(target)?;
         let file = temp
             .reopen()
             .map_err(|e| Error::io("open", temp.path(), e))?;
         let options = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(i64::from(COMPRESSION_LEVEL)))
+            .compression_level(Some(i64::from(level.min(9))))
             .last_modified_time(zip_time(epoch))
             .system(zip::System::Unix);
         Ok(WheelWriter {
@@ -402,8 +407,9 @@ pub struct SdistWriter {
 }
 
 impl SdistWriter {
-    /// Starts an sdist that will be renamed to `target` by [`SdistWriter::finish`].
-    pub fn create(target: &Path, epoch: u64) -> Result<Self> {
+    /// Starts an sdist that will be renamed to `target` by [`SdistWriter::finish`], gzipping
+    /// at `level` (0-9).
+    pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
         let temp = temp_beside(target)?;
         let file = temp
             .reopen()
@@ -411,10 +417,7 @@ impl SdistWriter {
         let gz = flate2::GzBuilder::new()
             .mtime(epoch.min(u64::from(u32::MAX)) as u32)
             .operating_system(255)
-            .write(
-                BufWriter::new(file),
-                flate2::Compression::new(COMPRESSION_LEVEL),
-            );
+            .write(BufWriter::new(file), flate2::Compression::new(level.min(9)));
         let mut tar = tar::Builder::new(gz);
         tar.mode(tar::HeaderMode::Deterministic);
         Ok(SdistWriter {

@@ -298,7 +298,8 @@ pub fn root_files(project_dir: &Path, options: WalkOptions<'_>) -> Result<Walk> 
             source: path,
         });
     }
-    walk.files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    walk.files
+        .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(walk)
 }
 

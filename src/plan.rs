@@ -98,6 +98,14 @@ impl Plan {
         Excludes::new(settings.exclude.iter().chain(&settings.sdist_exclude))
     }
 
+    /// The deflate level for this project's archives.
+    pub fn compression_level(&self) -> u32 {
+        self.pyproject
+            .settings
+            .compression_level
+            .unwrap_or(crate::archive::COMPRESSION_LEVEL)
+    }
+
     /// How to walk the project when choosing wheel files.
     pub fn walk_options(&self) -> fileset::WalkOptions<'static> {
         plan_walk_options(&self.pyproject)

@@ -118,7 +118,7 @@ pub fn sdist_entries(plan: &Plan, out_dir: Option<&Path>) -> Result<(Vec<Entry>,
 pub fn write_sdist(plan: &Plan, entries: &[Entry], out_dir: &Path, epoch: u64) -> Result<PathBuf> {
     let base = plan.sdist_base();
     let target = out_dir.join(format!("{base}.tar.gz"));
-    let mut writer = SdistWriter::create(&target, epoch)?;
+    let mut writer = SdistWriter::create(&target, epoch, plan.compression_level())?;
     for entry in entries {
         let mut entry = entry.clone();
         entry.path = format!("{base}/{}", entry.path);

@@ -49,7 +49,7 @@ pub fn write_wheel(plan: &Plan, payload: &[Entry], out_dir: &Path, epoch: u64) -
     let dist_info = dist_info_entries(plan, &tags);
     fileset::check_archive_paths(payload.iter().chain(&dist_info).map(|e| e.path.as_str()))?;
     let target = out_dir.join(plan.wheel_filename(PURE_TAG));
-    let mut writer = WheelWriter::create(&target, epoch)?;
+    let mut writer = WheelWriter::create(&target, epoch, plan.compression_level())?;
     writer.add_all(payload)?;
     writer.add_all(&dist_info)?;
     writer.finish(&plan.dist_info())

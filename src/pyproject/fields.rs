@@ -146,6 +146,40 @@ impl Checker {
         }
     }
 
+    /// Reads an integer in `range`.
+    pub fn integer(
+        &mut self,
+        table: &TableAt<'_>,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        example: &str,
+    ) -> Option<i64> {
+        let item = table.get(name)?;
+        let key = table.child_key(name);
+        match item.as_integer() {
+            Some(value) if range.contains(&value) => Some(value),
+            Some(value) => {
+                self.push(
+                    Diagnostic::new(
+                        &key,
+                        format!(
+                            "`{key}` must be from {} to {}, got {value}",
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                    .at(span_of(item))
+                    .help(format!("write it like: {example}")),
+                );
+                None
+            }
+            None => {
+                self.wrong_type(&key, item, "an integer", example);
+                None
+            }
+        }
+    }
+
     /// Reads an array of strings; elements of the wrong type are reported and skipped.
     pub fn string_array<'a>(
         &mut self,

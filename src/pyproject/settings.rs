@@ -15,6 +15,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "sdist",
     "editable",
     "allow-external-links",
+    "compression-level",
 ];
 
 /// The keys `[tool.rustbackend.editable]` accepts.
@@ -89,6 +90,9 @@ pub struct Settings {
     pub editable_mode: EditableMode,
     /// Follow symbolic links that leave the project (monorepos sharing a LICENSE).
     pub allow_external_links: bool,
+    /// The deflate level (0-9) for wheels and sdists; `None` means
+    /// [`crate::archive::COMPRESSION_LEVEL`].
+    pub compression_level: Option<u32>,
 }
 
 /// Reads an array of globs, each checked for the one glob dialect.
@@ -258,6 +262,9 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
         }
     }
     settings.exclude = globs(checker, table, "exclude");
+    settings.compression_level = checker
+        .integer(table, "compression-level", 0..=9, "compression-level = 9")
+        .map(|level| level as u32);
     settings.allow_external_links = checker
         .boolean(table, "allow-external-links", "allow-external-links = true")
         .unwrap_or(false);
