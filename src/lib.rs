@@ -16,6 +16,7 @@
 //! `SOURCE_DATE_EPOCH` value.
 
 pub mod archive;
+pub mod check;
 pub mod editable;
 pub mod error;
 pub mod fileset;
@@ -175,6 +176,83 @@ pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result
         path: target,
         warnings: plan.warnings,
     })
+}
+
+/// Which artifact [`list_artifact`] describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactKind {
+    /// The regular wheel.
+    Wheel,
+    /// The sdist.
+    Sdist,
+    /// The editable wheel (in the project's configured mode).
+    Editable,
+}
+
+/// What an artifact would contain, without building it: (path inside the artifact, where it
+/// comes from: a path relative to the project, or `<generated>`). The same selection code as
+/// the build runs, so the listing cannot drift from it.
+pub fn list_artifact(project_dir: &Path, kind: ArtifactKind) -> Result<Vec<(String, String)>> {
+    let plan = Plan::load(project_dir)?;
+    let entries = match kind {
+        ArtifactKind::Wheel => {
+            let (mut entries, _) = wheel::payload_entries(&plan)?;
+            entries.extend(wheel::dist_info_entries(
+                &plan,
+                &[wheel::PURE_TAG.to_string()],
+            ));
+            entries.push(archive::Entry::bytes(
+                format!("{}/RECORD", plan.dist_info()),
+                "",
+            ));
+            entries
+        }
+        ArtifactKind::Editable => {
+            let mut entries =
+                editable::editable_entries(&plan, plan.pyproject.settings.editable_mode)?;
+            entries.extend(wheel::data_entries(&plan)?.0);
+            entries.extend(wheel::dist_info_entries(
+                &plan,
+                &[wheel::PURE_TAG.to_string()],
+            ));
+            entries.push(archive::Entry::bytes(
+                format!("{}/RECORD", plan.dist_info()),
+                "",
+            ));
+            entries
+        }
+        ArtifactKind::Sdist => {
+            let base = plan.sdist_base();
+            let (entries, _) = sdist::sdist_entries(&plan, None)?;
+            entries
+                .into_iter()
+                .map(|mut e| {
+                    e.path = format!("{base}/{}", e.path);
+                    e
+                })
+                .collect()
+        }
+    };
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let source = match &entry.contents {
+                archive::Contents::File(source) => source
+                    .strip_prefix(project_dir)
+                    .unwrap_or(source)
+                    .to_string_lossy()
+                    .into_owned(),
+                archive::Contents::Bytes(_) => "<generated>".to_string(),
+            };
+            (entry.path, source)
+        })
+        .collect())
+}
+
+/// Validates the project's pyproject.toml and layout (everything a build checks before
+/// writing); returns the warnings.
+pub fn check_project(project_dir: &Path) -> Result<Vec<String>> {
+    Ok(Plan::load(project_dir)?.warnings)
 }
 
 fn check_prepared_metadata(plan: &Plan, metadata_directory: &Path) -> Result<()> {

@@ -158,6 +158,41 @@ fn prepare_metadata(
     .map(result)
 }
 
+/// Lists what an artifact (`wheel`, `sdist` or `editable`) would contain: (path, source).
+#[pyfunction]
+fn list_files(py: Python<'_>, project_dir: PathBuf, kind: &str) -> PyResult<Vec<(String, String)>> {
+    let kind = match kind {
+        "wheel" => crate::ArtifactKind::Wheel,
+        "sdist" => crate::ArtifactKind::Sdist,
+        "editable" => crate::ArtifactKind::Editable,
+        other => return Err(build_error(py, format!("unknown artifact kind `{other}`"))),
+    };
+    run(py, || crate::list_artifact(&project_dir, kind))
+}
+
+/// Validates a project without building; returns the warnings.
+#[pyfunction]
+fn check_project(py: Python<'_>, project_dir: PathBuf) -> PyResult<Vec<String>> {
+    run(py, || crate::check_project(&project_dir))
+}
+
+/// Checks a built wheel or sdist; returns the problems found (empty when sound).
+#[pyfunction]
+fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
+    run(py, || {
+        let name = path.to_string_lossy();
+        Ok(if name.ends_with(".whl") {
+            crate::check::check_wheel(&path)
+        } else if name.ends_with(".tar.gz") {
+            crate::check::check_sdist(&path)
+        } else {
+            vec![format!(
+                "`{name}` is neither a wheel (.whl) nor an sdist (.tar.gz)"
+            )]
+        })
+    })
+}
+
 /// Panics on purpose, so tests can check that a panic arrives as a BuildError.
 #[pyfunction]
 fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
@@ -172,6 +207,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(build_editable, m)?)?;
     m.add_function(wrap_pyfunction!(build_sdist, m)?)?;
     m.add_function(wrap_pyfunction!(prepare_metadata, m)?)?;
+    m.add_function(wrap_pyfunction!(list_files, m)?)?;
+    m.add_function(wrap_pyfunction!(check_project, m)?)?;
+    m.add_function(wrap_pyfunction!(check_artifact, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     Ok(())
 }

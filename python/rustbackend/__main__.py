@@ -1,0 +1,198 @@
+"""The rustbackend command line: `python -m rustbackend` or `rustbackend`.
+
+    rustbackend build [PATH] [--wheel] [--sdist] [-o DIR]
+    rustbackend ls [PATH] [--wheel | --sdist | --editable]
+    rustbackend check [PATH | ARTIFACT ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tarfile
+import threading
+import zipfile
+
+import rustbackend
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Sequence
+
+
+def _colour(enabled: bool, code: str, text: str) -> str:
+    return f"\033[{code}m{text}\033[0m" if enabled else text
+
+
+class _Output:
+    """Where messages go: colour only on a terminal (and not with NO_COLOR), -q and -v."""
+
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+        self.colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+    def result(self, text: str) -> None:
+        if self.verbosity >= 0:
+            print(text)
+
+    def detail(self, text: str) -> None:
+        if self.verbosity > 0:
+            print(text)
+
+    def good(self, text: str) -> str:
+        return _colour(self.colour, "32", text)
+
+    def bad(self, text: str) -> str:
+        return _colour(self.colour, "31", text)
+
+
+class _Progress:
+    """A spinner on stderr for work that takes longer than a second (terminals only)."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._spin, daemon=True)
+
+    def _spin(self) -> None:
+        if self.done.wait(1.0):
+            return
+        frames = "|/-\\"
+        i = 0
+        while not self.done.wait(0.1):
+            sys.stderr.write(f"\r{frames[i % 4]} {self.label}")
+            sys.stderr.flush()
+            i += 1
+        sys.stderr.write("\r" + " " * (len(self.label) + 2) + "\r")
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.enabled:
+            self.thread.join()
+
+
+def _count_files(path: str) -> int:
+    if path.endswith(".whl"):
+        with zipfile.ZipFile(path) as zf:
+            return len(zf.infolist())
+    with tarfile.open(path) as tf:
+        return len(tf.getmembers())
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+def _build(args: argparse.Namespace, out: _Output) -> int:
+    native = rustbackend._core()
+    project = os.path.abspath(args.path)
+    out_dir = os.path.abspath(args.outdir or os.path.join(project, "dist"))
+    kinds = [k for k in ("sdist", "wheel") if getattr(args, k)] or ["sdist", "wheel"]
+    epoch = rustbackend._source_date_epoch()
+    for kind in kinds:
+        with _Progress(f"building the {kind}", out.verbosity >= 0):
+            if kind == "wheel":
+                name, warnings = native.build_wheel(project, out_dir, None, epoch)
+            else:
+                name, warnings = native.build_sdist(project, out_dir, epoch)
+        for warning in warnings:
+            sys.stderr.write(f"rustbackend: warning: {warning}\n")
+        path = os.path.join(out_dir, name)
+        out.result(f"{out.good('built')} {os.path.relpath(path)}  "
+                   f"({_size(os.path.getsize(path))}, {_count_files(path)} files)")
+    return 0
+
+
+def _ls(args: argparse.Namespace, out: _Output) -> int:
+    kind = "sdist" if args.sdist else "editable" if args.editable else "wheel"
+    files = rustbackend._core().list_files(os.path.abspath(args.path), kind)
+    width = max((len(path) for path, _ in files), default=0)
+    for path, source in files:
+        print(f"{path:<{width}}  <- {source}" if out.verbosity >= 0 else path)
+    out.detail(f"{len(files)} files in the {kind}")
+    return 0
+
+
+def _check(args: argparse.Namespace, out: _Output) -> int:
+    native = rustbackend._core()
+    targets = args.targets or ["."]
+    failed = 0
+    for target in targets:
+        if os.path.isdir(target):
+            try:
+                warnings = native.check_project(os.path.abspath(target))
+            except rustbackend.BuildError as e:
+                failed += 1
+                out.result(f"{out.bad('FAILED')} {target}\n{e}")
+                continue
+            for warning in warnings:
+                sys.stderr.write(f"rustbackend: warning: {warning}\n")
+            out.result(f"{out.good('OK')} {target}: pyproject.toml and the layout are valid")
+        else:
+            problems = native.check_artifact(os.path.abspath(target))
+            if problems:
+                failed += 1
+                out.result(f"{out.bad('FAILED')} {target}")
+                for problem in problems:
+                    out.result(f"  - {problem}")
+            else:
+                out.result(f"{out.good('OK')} {target}")
+    if len(targets) > 1:
+        out.result(f"{len(targets) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv: "Optional[Sequence[str]]" = None) -> int:
+    """Runs the command line; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="rustbackend",
+        description="Build, list and check Python packages with the rustbackend build backend.",
+    )
+    parser.add_argument("--version", action="version", version=f"rustbackend {rustbackend.__version__}")
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build a wheel and an sdist straight from the tree")
+    build.add_argument("path", nargs="?", default=".", help="the project directory (default: .)")
+    build.add_argument("--wheel", action="store_true", help="build the wheel")
+    build.add_argument("--sdist", action="store_true", help="build the sdist")
+    build.add_argument("-o", "--outdir", help="where to write the artifacts (default: PATH/dist)")
+
+    ls = commands.add_parser("ls", help="list what an artifact would contain, and where each file comes from")
+    ls.add_argument("path", nargs="?", default=".", help="the project directory (default: .)")
+    which = ls.add_mutually_exclusive_group()
+    which.add_argument("--wheel", action="store_true", help="the wheel (the default)")
+    which.add_argument("--sdist", action="store_true", help="the sdist")
+    which.add_argument("--editable", action="store_true", help="the editable wheel")
+
+    check = commands.add_parser("check", help="validate a project, or built wheels and sdists")
+    check.add_argument("targets", nargs="*", metavar="PATH | ARTIFACT",
+                       help="a project directory (default: .) or .whl / .tar.gz files")
+
+    args = parser.parse_args(argv)
+    out = _Output(args.verbose - args.quiet)
+    handlers = {"build": _build, "ls": _ls, "check": _check}
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return handlers[args.command](args, out)
+    except rustbackend.BuildError as e:
+        print(f"{out.bad('error')}: {e}" if not str(e).startswith("error:") else str(e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

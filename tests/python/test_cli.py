@@ -1,0 +1,99 @@
+"""The command line (`rustbackend` and `python -m rustbackend`), in a fresh venv."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+
+@pytest.fixture(scope="module")
+def cli(backend_venv):
+    return backend_venv
+
+
+def rb(venv, *args, cwd=None, check=True):
+    return venv.run(venv.bin / "rustbackend", *args, cwd=cwd, check=check)
+
+
+def test_version_agrees_everywhere(cli, sample, tmp_path):
+    version = rb(cli, "--version").stdout.strip()
+    module = cli.run(cli.python, "-m", "rustbackend", "--version").stdout.strip()
+    installed = cli.py("import importlib.metadata as m; print(m.version('rustbackend'))").stdout.strip()
+    native = cli.py("from rustbackend import _native; print(_native.__version__)").stdout.strip()
+    assert version == module == f"rustbackend {installed}" == f"rustbackend {native}"
+    project = sample("single-module")
+    rb(cli, "build", project, "--wheel", "-o", tmp_path / "out")
+    with zipfile.ZipFile(tmp_path / "out" / "tinymod-2024.1-py3-none-any.whl") as zf:
+        assert f"Generator: rustbackend {installed}\n" in zf.read("tinymod-2024.1.dist-info/WHEEL").decode()
+
+
+def test_help_lists_the_commands(cli):
+    text = rb(cli, "--help").stdout
+    for command in ("build", "ls", "check"):
+        assert command in text
+
+
+def test_build_prints_each_artifact_with_size_and_count(cli, sample, tmp_path):
+    project = sample("src-basic")
+    out = rb(cli, "build", project, "-o", tmp_path / "dist").stdout
+    lines = out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("built ") and "greet-1.2.0.tar.gz" in lines[0] and "8 files)" in lines[0]
+    assert "greet-1.2.0-py3-none-any.whl" in lines[1] and "8 files)" in lines[1]
+    assert "\x1b[" not in out  # no colour when not on a terminal
+    assert rb(cli, "-q", "build", project, "--wheel", "-o", tmp_path / "q").stdout == ""
+
+
+def test_ls_matches_what_the_build_packs(cli, sample, tmp_path):
+    project = sample("data-dirs")
+    listing = rb(cli, "ls", project).stdout.splitlines()
+    rb(cli, "build", project, "--wheel", "-o", tmp_path / "dist")
+    with zipfile.ZipFile(tmp_path / "dist" / "datakit-0.2.0-py3-none-any.whl") as zf:
+        assert [line.split("  <- ")[0].rstrip() for line in listing] == zf.namelist()
+    assert any(line.endswith("<- src/datakit/templates/page.html") for line in listing)
+    assert any("datakit-0.2.0.data/scripts/datakit-tool" in line and line.endswith("<- bin/datakit-tool") for line in listing)
+    sdist = rb(cli, "ls", project, "--sdist").stdout
+    assert "datakit-0.2.0/.env.example" in sdist and "datakit-0.2.0/.env " not in sdist
+    editable = rb(cli, "ls", project, "--editable").stdout
+    assert any(line.startswith("_datakit.pth ") and line.endswith("<- <generated>") for line in editable.splitlines())
+
+
+def test_check_validates_projects_and_artifacts(cli, sample, tmp_path):
+    project = sample("flat-package")
+    assert rb(cli, "check", project).stdout.startswith("OK ")
+    rb(cli, "build", project, "-o", tmp_path / "dist")
+    artifacts = sorted(str(p) for p in (tmp_path / "dist").iterdir())
+    result = rb(cli, "check", *artifacts)
+    assert result.stdout.strip().endswith("2 passed, 0 failed")
+
+    # A tampered wheel: a file changed after RECORD was written.
+    wheel = next(p for p in (tmp_path / "dist").iterdir() if p.suffix == ".whl")
+    tampered = tmp_path / "geometry_tools-0.3.0rc1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, data + b"# changed\n" if info.filename == "geometry/shapes.py" else data)
+    bad = rb(cli, "check", tampered, check=False)
+    assert bad.returncode == 1
+    assert "RECORD: the hash of `geometry/shapes.py` does not match" in bad.stdout
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "one"\nlicence = "MIT"\n')
+    result = rb(cli, "check", broken, check=False)
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout and "2 problems in pyproject.toml" in result.stdout
+
+
+def test_build_errors_exit_nonzero_without_a_traceback(cli, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    result = rb(cli, "build", broken, check=False)
+    assert result.returncode == 1
+    assert "`project.version` is missing" in result.stderr
+    assert "Traceback" not in result.stderr
