@@ -1,6 +1,7 @@
 //! The one integration-test binary: the core without Python.
 
 mod build;
+mod docs;
 mod fixtures;
 mod properties;
 mod support;

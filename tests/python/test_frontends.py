@@ -109,3 +109,44 @@ def test_uv_pip_install(sample, make_venv, frontend_env, tmp_path):
     env = make_venv()
     env.run(Path(sys.executable).parent / "uv", "pip", "install", "--python", env.python, project)
     assert env.run(env.bin / "tinymod", cwd=tmp_path).stdout.strip() == "tinymod 42"
+
+
+def test_pip_downloads_and_installs_our_sdist(built, make_venv, tmp_path):
+    """pip finds the sdist in an index directory, prepares its metadata through our hooks,
+    downloads it, then builds and installs it from the sdist."""
+    import shutil
+
+    index = tmp_path / "index"
+    index.mkdir()
+    shutil.copy(built["src-basic"].sdist, index)
+    env = make_venv()
+    env.env["PIP_FIND_LINKS"] = f"{env.env['PIP_FIND_LINKS']} {index}"
+    downloads = tmp_path / "downloads"
+    env.pip("download", "--no-deps", "--no-binary", "greet", "greet==1.2.0", "-d", downloads)
+    assert sorted(p.name for p in downloads.iterdir()) == ["greet-1.2.0.tar.gz"]
+    env.pip("install", "--no-binary", "greet", "greet==1.2.0")
+    assert env.run(env.bin / "greet", "sdist", cwd=tmp_path).stdout.strip() == "Hello, sdist!"
+
+
+def test_hatch_build_drives_rustbackend(sample, frontend_env, tmp_path):
+    project = sample("src-basic")
+    out = tmp_path / "hatch-dist"
+    env = dict(frontend_env, HATCH_DATA_DIR=str(tmp_path / "hatch-data"), HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"))
+    run([Path(sys.executable).parent / "hatch", "build", out], env=env, cwd=project)
+    assert sorted(p.name for p in out.iterdir()) == ["greet-1.2.0-py3-none-any.whl", "greet-1.2.0.tar.gz"]
+
+
+def test_pip_compile_reads_dependencies_through_our_metadata_hook(sample, frontend_env, tmp_path):
+    # A dependency wheel, built with rustbackend, in a local wheelhouse.
+    deps = tmp_path / "deps"
+    run([sys.executable, "-m", "build", "--wheel", "--outdir", deps, sample("single-module")], env=frontend_env)
+    project = sample("src-basic")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("dependencies = []", 'dependencies = ["tinymod>=2024"]'))
+    env = dict(frontend_env, PIP_FIND_LINKS=f"{frontend_env['PIP_FIND_LINKS']} {deps}")
+    out = tmp_path / "requirements.txt"
+    run([Path(sys.executable).parent / "pip-compile", "--quiet", "--no-index", "--find-links", deps,
+         "--find-links", frontend_env["PIP_FIND_LINKS"], "-o", out, "pyproject.toml"], env=env, cwd=project)
+    text = out.read_text()
+    assert "tinymod==2024.1" in text
+    assert "via greet (pyproject.toml)" in text

@@ -1,0 +1,56 @@
+//! The README's configuration reference documents exactly the keys the parser accepts.
+
+use std::collections::BTreeSet;
+
+use rustbackend::pyproject::settings::{
+    DATA_KEYS, EDITABLE_KEYS, SDIST_KEYS, SETTINGS_KEYS, WHEEL_KEYS,
+};
+
+/// The keys in the first column of the README's `[tool.rustbackend]` table.
+fn documented_keys() -> BTreeSet<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Configuration: `[tool.rustbackend]`")
+        .nth(1)
+        .expect("the README has a configuration section");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every key the parser accepts, dotted below `tool.rustbackend`.
+fn accepted_keys() -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for key in SETTINGS_KEYS {
+        if !matches!(*key, "wheel" | "sdist" | "editable") {
+            keys.insert(key.to_string());
+        }
+    }
+    for key in WHEEL_KEYS {
+        if *key != "data" {
+            keys.insert(format!("wheel.{key}"));
+        }
+    }
+    assert!(DATA_KEYS.contains(&"scripts"));
+    keys.insert("wheel.data.<key>".to_string());
+    keys.extend(SDIST_KEYS.iter().map(|k| format!("sdist.{k}")));
+    keys.extend(EDITABLE_KEYS.iter().map(|k| format!("editable.{k}")));
+    keys
+}
+
+#[test]
+fn readme_documents_every_accepted_key() {
+    assert_eq!(documented_keys(), accepted_keys());
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for data_key in DATA_KEYS {
+        assert!(readme.contains(&format!("`{data_key}`")), "{data_key}");
+    }
+    // The one config_settings key.
+    assert!(readme.contains("`editable-mode`"));
+}
