@@ -261,6 +261,15 @@ fn temp_beside(target: &Path) -> Result<NamedTempFile> {
         .map_err(|e| Error::io("create a temporary file in", dir, e))
 }
 
+/// A temporary file beside `target` and a handle to write it.
+fn open_temp_beside(target: &Path) -> Result<(NamedTempFile, File)> {
+    let temp = temp_beside(target)?;
+    let file = temp
+        .reopen()
+        .map_err(|e| Error::io("open", temp.path(), e))?;
+    Ok((temp, file))
+}
+
 fn persist(temp: NamedTempFile, target: &Path) -> Result<()> {
     temp.persist(target)
         .map_err(|e| Error::io("rename the finished archive to", target, e.error))?;
@@ -292,10 +301,7 @@ impl WheelWriter {
     /// Starts a wheel that will be renamed to `target` by [`WheelWriter::finish`], deflating
     /// at `level` (0-9).
     pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
-        let temp = temp_beside(target)?;
-        let file = temp
-            .reopen()
-            .map_err(|e| Error::io("open", temp.path(), e))?;
+        let (temp, file) = open_temp_beside(target)?;
         let options = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .compression_level(Some(i64::from(level.min(9))))
@@ -410,10 +416,7 @@ impl SdistWriter {
     /// Starts an sdist that will be renamed to `target` by [`SdistWriter::finish`], gzipping
     /// at `level` (0-9).
     pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
-        let temp = temp_beside(target)?;
-        let file = temp
-            .reopen()
-            .map_err(|e| Error::io("open", temp.path(), e))?;
+        let (temp, file) = open_temp_beside(target)?;
         let gz = flate2::GzBuilder::new()
             .mtime(epoch.min(u64::from(u32::MAX)) as u32)
             .operating_system(255)

@@ -114,9 +114,7 @@ pub fn build_editable(
     let mode = options
         .editable_mode
         .unwrap_or(plan.pyproject.settings.editable_mode);
-    let mut payload = editable::editable_entries(&plan, mode)?;
-    let (data, _) = wheel::data_entries(&plan)?;
-    payload.extend(data);
+    let payload = editable::editable_payload(&plan, mode)?;
     ensure_dir(out_dir)?;
     let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
     Ok(Built {
@@ -194,33 +192,23 @@ pub enum ArtifactKind {
 /// the build runs, so the listing cannot drift from it.
 pub fn list_artifact(project_dir: &Path, kind: ArtifactKind) -> Result<Vec<(String, String)>> {
     let plan = Plan::load(project_dir)?;
+    let wheel_listing = |mut entries: Vec<archive::Entry>| {
+        entries.extend(wheel::dist_info_entries(
+            &plan,
+            &[wheel::PURE_TAG.to_string()],
+        ));
+        entries.push(archive::Entry::bytes(
+            format!("{}/RECORD", plan.dist_info()),
+            "",
+        ));
+        entries
+    };
     let entries = match kind {
-        ArtifactKind::Wheel => {
-            let (mut entries, _) = wheel::payload_entries(&plan)?;
-            entries.extend(wheel::dist_info_entries(
-                &plan,
-                &[wheel::PURE_TAG.to_string()],
-            ));
-            entries.push(archive::Entry::bytes(
-                format!("{}/RECORD", plan.dist_info()),
-                "",
-            ));
-            entries
-        }
-        ArtifactKind::Editable => {
-            let mut entries =
-                editable::editable_entries(&plan, plan.pyproject.settings.editable_mode)?;
-            entries.extend(wheel::data_entries(&plan)?.0);
-            entries.extend(wheel::dist_info_entries(
-                &plan,
-                &[wheel::PURE_TAG.to_string()],
-            ));
-            entries.push(archive::Entry::bytes(
-                format!("{}/RECORD", plan.dist_info()),
-                "",
-            ));
-            entries
-        }
+        ArtifactKind::Wheel => wheel_listing(wheel::payload_entries(&plan)?.0),
+        ArtifactKind::Editable => wheel_listing(editable::editable_payload(
+            &plan,
+            plan.pyproject.settings.editable_mode,
+        )?),
         ArtifactKind::Sdist => {
             let base = plan.sdist_base();
             let (entries, _) = sdist::sdist_entries(&plan, None)?;
