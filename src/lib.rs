@@ -27,6 +27,7 @@ pub mod names;
 pub mod plan;
 pub mod pyproject;
 pub mod sdist;
+pub mod tags;
 pub mod version;
 pub mod wheel;
 
@@ -47,6 +48,11 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
     /// `-C editable-mode=...`: overrides `[tool.rustbackend.editable] mode`.
     pub editable_mode: Option<pyproject::settings::EditableMode>,
+    /// `-C wheel-tag=...`: overrides the wheel tag.
+    pub wheel_tag: Option<String>,
+    /// The (major, minor) version of the Python running the build (for tags of extension
+    /// modules without an interpreter suffix, and abi3 without requires-python).
+    pub interpreter: Option<(u32, u32)>,
 }
 
 impl BuildOptions {
@@ -94,8 +100,10 @@ pub fn build_wheel(
     }
     let (payload, skipped) = wheel::payload_entries(&plan)?;
     ensure_dir(out_dir)?;
-    let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
+    let tag = wheel::wheel_tag(&plan, &payload, options)?;
+    let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
     let mut warnings = plan.warnings;
+    warnings.extend(tag.warnings);
     warnings.extend(skipped.iter().map(|p| fileset::secret_warning(p)));
     Ok(Built { path, warnings })
 }
@@ -116,7 +124,8 @@ pub fn build_editable(
         .unwrap_or(plan.pyproject.settings.editable_mode);
     let payload = editable::editable_payload(&plan, mode)?;
     ensure_dir(out_dir)?;
-    let path = wheel::write_wheel(&plan, &payload, out_dir, options.epoch())?;
+    let tag = wheel::wheel_tag(&plan, &payload, options)?;
+    let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
     Ok(Built {
         path,
         warnings: plan.warnings,
@@ -146,7 +155,7 @@ pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result
         .prefix(".rustbackend-")
         .tempdir_in(metadata_directory)
         .map_err(|e| Error::io("create a temporary directory in", metadata_directory, e))?;
-    for entry in wheel::dist_info_entries(&plan, &[wheel::PURE_TAG.to_string()]) {
+    for entry in wheel::dist_info_entries(&plan, &wheel::pure()) {
         let relative = entry
             .path
             .strip_prefix(&format!("{dist_info}/"))
@@ -192,23 +201,21 @@ pub enum ArtifactKind {
 /// the build runs, so the listing cannot drift from it.
 pub fn list_artifact(project_dir: &Path, kind: ArtifactKind) -> Result<Vec<(String, String)>> {
     let plan = Plan::load(project_dir)?;
-    let wheel_listing = |mut entries: Vec<archive::Entry>| {
-        entries.extend(wheel::dist_info_entries(
-            &plan,
-            &[wheel::PURE_TAG.to_string()],
-        ));
+    let wheel_listing = |mut entries: Vec<archive::Entry>| -> Result<Vec<archive::Entry>> {
+        let tag = wheel::wheel_tag(&plan, &entries, &BuildOptions::default())?;
+        entries.extend(wheel::dist_info_entries(&plan, &tag));
         entries.push(archive::Entry::bytes(
             format!("{}/RECORD", plan.dist_info()),
             "",
         ));
-        entries
+        Ok(entries)
     };
     let entries = match kind {
-        ArtifactKind::Wheel => wheel_listing(wheel::payload_entries(&plan)?.0),
+        ArtifactKind::Wheel => wheel_listing(wheel::payload_entries(&plan)?.0)?,
         ArtifactKind::Editable => wheel_listing(editable::editable_payload(
             &plan,
             plan.pyproject.settings.editable_mode,
-        )?),
+        )?)?,
         ArtifactKind::Sdist => {
             let base = plan.sdist_base();
             let (entries, _) = sdist::sdist_entries(&plan, None)?;

@@ -64,7 +64,7 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> 
 fn options(source_date_epoch: Option<u64>) -> BuildOptions {
     BuildOptions {
         source_date_epoch,
-        editable_mode: None,
+        ..BuildOptions::default()
     }
 }
 
@@ -72,22 +72,30 @@ fn result(built: Built) -> (String, Vec<String>) {
     (built.file_name(), built.warnings)
 }
 
-/// Builds a wheel; returns (file name, warnings).
+/// Builds a wheel; returns (file name, warnings). `wheel_tag` is the `wheel-tag` config
+/// setting; `interpreter` the running Python's (major, minor).
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None))]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, wheel_tag=None, interpreter=None))]
 fn build_wheel(
     py: Python<'_>,
     project_dir: PathBuf,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
     source_date_epoch: Option<u64>,
+    wheel_tag: Option<String>,
+    interpreter: Option<(u32, u32)>,
 ) -> PyResult<(String, Vec<String>)> {
+    let options = BuildOptions {
+        wheel_tag,
+        interpreter,
+        ..options(source_date_epoch)
+    };
     run(py, || {
         crate::build_wheel(
             &project_dir,
             &out_dir,
             metadata_directory.as_deref(),
-            &options(source_date_epoch),
+            &options,
         )
     })
     .map(result)

@@ -3,17 +3,73 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::archive::{Entry, WheelWriter};
-use crate::error::Result;
+use crate::archive::{Contents, Entry, WheelWriter};
+use crate::error::{Error, Result};
 use crate::fileset;
 use crate::metadata::{self, MetadataFor};
 use crate::plan::Plan;
+use crate::tags::{self, Inferred, WheelTag};
+use crate::BuildOptions;
 
-/// The tag of a pure-Python wheel.
-pub const PURE_TAG: &str = "py3-none-any";
+/// The tag facts of a pure-Python wheel.
+pub fn pure() -> Inferred {
+    Inferred {
+        tag: WheelTag::pure(),
+        purelib: true,
+        warnings: Vec::new(),
+    }
+}
+
+/// The wheel's tag: `-C wheel-tag`, else `[tool.rustbackend.wheel] tag`, else inferred from
+/// the binaries among `payload`, with `python-tag` / `abi-tag` / `platform-tag` replacing
+/// parts of it.
+pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<Inferred> {
+    let settings = &plan.pyproject.settings;
+    if let Some(text) = &options.wheel_tag {
+        let tag = WheelTag::parse(text)
+            .map_err(|m| Error::Input(format!("the config setting `wheel-tag`: {m}")))?;
+        return Ok(Inferred {
+            purelib: tag.is_pure(),
+            tag,
+            warnings: Vec::new(),
+        });
+    }
+    if let Some(tag) = &settings.wheel_tag {
+        return Ok(Inferred {
+            purelib: tag.is_pure(),
+            tag: tag.clone(),
+            warnings: Vec::new(),
+        });
+    }
+    let binaries: Vec<(String, std::path::PathBuf)> = payload
+        .iter()
+        .filter(|e| tags::is_binary(&e.path))
+        .filter_map(|e| match &e.contents {
+            Contents::File(source) => Some((e.path.clone(), source.clone())),
+            Contents::Bytes(_) => None,
+        })
+        .collect();
+    let mut inferred = tags::infer(
+        &binaries,
+        plan.pyproject.project.requires_python.as_deref(),
+        options.interpreter,
+    )
+    .map_err(Error::Input)?;
+    let [python, abi, platform] = &settings.wheel_tag_parts;
+    if let Some(python) = python {
+        inferred.tag.python = python.clone();
+    }
+    if let Some(abi) = abi {
+        inferred.tag.abi = abi.clone();
+    }
+    if let Some(platform) = platform {
+        inferred.tag.platform = platform.clone();
+    }
+    Ok(inferred)
+}
 
 /// The `.dist-info` files other than RECORD.
-pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
+pub fn dist_info_entries(plan: &Plan, tag: &Inferred) -> Vec<Entry> {
     let dist_info = plan.dist_info();
     let mut entries = Vec::new();
     for license in &plan.license_files {
@@ -35,7 +91,7 @@ pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
     ));
     entries.push(Entry::bytes(
         format!("{dist_info}/WHEEL"),
-        metadata::render_wheel_file(true, tags),
+        metadata::render_wheel_file(tag.purelib, &tag.tag.expand()),
     ));
     if let Some(text) = metadata::render_entry_points(&plan.pyproject.project) {
         entries.push(Entry::bytes(format!("{dist_info}/entry_points.txt"), text));
@@ -44,11 +100,16 @@ pub fn dist_info_entries(plan: &Plan, tags: &[String]) -> Vec<Entry> {
 }
 
 /// Writes a wheel holding `payload` (the files outside `.dist-info`) into `out_dir`.
-pub fn write_wheel(plan: &Plan, payload: &[Entry], out_dir: &Path, epoch: u64) -> Result<PathBuf> {
-    let tags = vec![PURE_TAG.to_string()];
-    let dist_info = dist_info_entries(plan, &tags);
+pub fn write_wheel(
+    plan: &Plan,
+    payload: &[Entry],
+    tag: &Inferred,
+    out_dir: &Path,
+    epoch: u64,
+) -> Result<PathBuf> {
+    let dist_info = dist_info_entries(plan, tag);
     fileset::check_archive_paths(payload.iter().chain(&dist_info).map(|e| e.path.as_str()))?;
-    let target = out_dir.join(plan.wheel_filename(PURE_TAG));
+    let target = out_dir.join(plan.wheel_filename(&tag.tag.file_part()));
     let mut writer = WheelWriter::create(&target, epoch, plan.compression_level())?;
     writer.add_all(payload)?;
     writer.add_all(&dist_info)?;

@@ -38,7 +38,7 @@ __all__ = [
 
 
 #: config_settings keys rustbackend understands.
-KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode"})
+KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag"})
 
 
 class BuildError(Exception):
@@ -82,6 +82,13 @@ def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> No
     for key in sorted(config_settings or {}):
         if key not in KNOWN_CONFIG_SETTINGS:
             _report(30, f"ignoring unknown config setting {key!r}")
+
+
+def _single_setting(config_settings: "Optional[Mapping[str, Any]]", key: str) -> "Optional[str]":
+    value = (config_settings or {}).get(key)
+    if value is not None and not isinstance(value, str):
+        raise BuildError(f"the config setting `{key}` must be given once, as a string; got {value!r}")
+    return value
 
 
 def _warn(warnings: "List[str]") -> None:
@@ -128,8 +135,10 @@ def build_wheel(
 ) -> str:
     """PEP 517: build a wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
+    tag = _single_setting(config_settings, "wheel-tag")
     name, warnings = _core().build_wheel(
-        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch()
+        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), tag,
+        tuple(sys.version_info[:2]),
     )
     _warn(warnings)
     _report(20, f"built {name} from {os.getcwd()}")
@@ -143,11 +152,7 @@ def build_editable(
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
     _check_config_settings(config_settings)
-    mode = (config_settings or {}).get("editable-mode")
-    if mode is not None and not isinstance(mode, str):
-        raise BuildError(
-            f"the config setting `editable-mode` must be given once, as pth or strict; got {mode!r}"
-        )
+    mode = _single_setting(config_settings, "editable-mode")
     name, warnings = _core().build_editable(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode
     )

@@ -12,6 +12,8 @@ def build_wheel(
     out_dir: _Path,
     metadata_directory: Optional[_Path] = ...,
     source_date_epoch: Optional[int] = ...,
+    wheel_tag: Optional[str] = ...,
+    interpreter: Optional[Tuple[int, int]] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_editable(
     project_dir: _Path,

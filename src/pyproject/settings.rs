@@ -43,7 +43,15 @@ impl EditableMode {
 }
 
 /// The keys `[tool.rustbackend.wheel]` accepts.
-pub const WHEEL_KEYS: &[&str] = &["exclude", "data", "sboms"];
+pub const WHEEL_KEYS: &[&str] = &[
+    "exclude",
+    "data",
+    "sboms",
+    "tag",
+    "python-tag",
+    "abi-tag",
+    "platform-tag",
+];
 
 /// The keys `[tool.rustbackend.sdist]` accepts.
 pub const SDIST_KEYS: &[&str] = &["include", "exclude"];
@@ -82,6 +90,10 @@ pub struct Settings {
     pub wheel_data: Vec<(String, String)>,
     /// SBOM files for `.dist-info/sboms/` (PEP 770).
     pub wheel_sboms: Vec<String>,
+    /// `wheel.tag`: the whole tag, overriding inference.
+    pub wheel_tag: Option<crate::tags::WheelTag>,
+    /// `wheel.python-tag`, `wheel.abi-tag`, `wheel.platform-tag`: parts overriding inference.
+    pub wheel_tag_parts: [Option<String>; 3],
     /// Globs of files the sdist holds even when ignored or excluded by default.
     pub sdist_include: Vec<String>,
     /// Globs of files left out of the sdist.
@@ -136,6 +148,36 @@ fn read_wheel(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settin
                 if let Some(path) = project_path(checker, &full, &dir) {
                     settings.wheel_data.push((key.to_string(), path));
                 }
+            }
+        }
+    }
+    if let Some(tag) = checker.string(&wheel, "tag", "tag = \"py3-none-manylinux_2_17_x86_64\"") {
+        match crate::tags::WheelTag::parse(tag.value) {
+            Ok(parsed) => settings.wheel_tag = Some(parsed),
+            Err(message) => checker.push(
+                Diagnostic::new("tool.rustbackend.wheel.tag", format!("`tool.rustbackend.wheel.tag`: {message}"))
+                    .at(tag.span.clone())
+                    .help("write python-abi-platform, such as \"cp311-cp311-manylinux_2_17_x86_64\" or \"py3-none-any\""),
+            ),
+        }
+    }
+    for (i, (name, what)) in [
+        ("python-tag", "python"),
+        ("abi-tag", "ABI"),
+        ("platform-tag", "platform"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if let Some(part) = checker.string(&wheel, name, &format!("{name} = \"...\"")) {
+            let key = wheel.child_key(name);
+            match crate::tags::check_part(what, part.value) {
+                Ok(()) => settings.wheel_tag_parts[i] = Some(part.value.to_string()),
+                Err(message) => checker.push(
+                    Diagnostic::new(&key, format!("`{key}`: {message}"))
+                        .at(part.span.clone())
+                        .help("tags are lowercase, such as py3, cp311, abi3, none, any, manylinux_2_17_x86_64"),
+                ),
             }
         }
     }
