@@ -24,6 +24,7 @@ pub mod layout;
 pub mod license;
 pub mod metadata;
 pub mod names;
+pub mod native;
 pub mod plan;
 pub mod pyproject;
 pub mod sdist;
@@ -53,6 +54,8 @@ pub struct BuildOptions {
     /// The (major, minor) version of the Python running the build (for tags of extension
     /// modules without an interpreter suffix, and abi3 without requires-python).
     pub interpreter: Option<(u32, u32)>,
+    /// The running interpreter's sysconfig facts, for compiling extension modules.
+    pub python_config: Option<native::PythonConfig>,
 }
 
 impl BuildOptions {
@@ -98,7 +101,16 @@ pub fn build_wheel(
     if let Some(dir) = metadata_directory {
         check_prepared_metadata(&plan, dir)?;
     }
-    let (payload, skipped) = wheel::payload_entries(&plan)?;
+    let (mut payload, skipped) = wheel::payload_entries(&plan)?;
+    // Extension modules are compiled into a temporary directory that lives until the wheel
+    // is written; a stale build in the source tree is replaced by the fresh one.
+    let compiled = tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
+    let config = options.python_config.clone().unwrap_or_default();
+    for built in native::build_all(&plan, &config, compiled.path())? {
+        payload.retain(|e| e.path != built.archive_path);
+        payload.push(archive::Entry::file(built.archive_path, built.file));
+    }
+    payload.sort_by(|a, b| a.path.cmp(&b.path));
     ensure_dir(out_dir)?;
     let tag = wheel::wheel_tag(&plan, &payload, options)?;
     let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
@@ -122,6 +134,14 @@ pub fn build_editable(
     let mode = options
         .editable_mode
         .unwrap_or(plan.pyproject.settings.editable_mode);
+    // Extension modules are compiled next to their sources, where the editable install
+    // imports them from.
+    let config = options.python_config.clone().unwrap_or_default();
+    native::build_all(
+        &plan,
+        &config,
+        &plan.project_dir.join(&plan.layout.module_root),
+    )?;
     let payload = editable::editable_payload(&plan, mode)?;
     ensure_dir(out_dir)?;
     let tag = wheel::wheel_tag(&plan, &payload, options)?;

@@ -139,7 +139,7 @@ fn plan_walk_options(pyproject: &PyProject) -> fileset::WalkOptions<'static> {
 }
 
 /// Checks that the `.data` directories and SBOM files named in `[tool.rustbackend.wheel]`
-/// exist, and that no two SBOMs share a file name.
+/// and the sources of extension modules exist, and that no two SBOMs share a file name.
 fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
     let settings = &pyproject.settings;
     let mut problems = Vec::new();
@@ -153,6 +153,23 @@ fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
                 )
                 .help("create the directory, or correct the path (relative to pyproject.toml)"),
             );
+        }
+    }
+    for (i, module) in settings.ext_modules.iter().enumerate() {
+        for source in &module.sources {
+            if !project_dir.join(source).is_file() {
+                let key = format!("tool.rustbackend.ext-modules[{i}].sources");
+                problems.push(
+                    Diagnostic::new(
+                        &key,
+                        format!(
+                            "the C source `{source}` of `{}` does not exist",
+                            module.name
+                        ),
+                    )
+                    .help("correct the path (relative to pyproject.toml)"),
+                );
+            }
         }
     }
     let mut names: Vec<&str> = Vec::new();

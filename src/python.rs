@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 
+use std::collections::HashMap;
+
+use crate::native::PythonConfig;
 use crate::pyproject::settings::EditableMode;
 use crate::{BuildOptions, Built, Error};
 
@@ -75,7 +78,8 @@ fn result(built: Built) -> (String, Vec<String>) {
 /// Builds a wheel; returns (file name, warnings). `wheel_tag` is the `wheel-tag` config
 /// setting; `interpreter` the running Python's (major, minor).
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, wheel_tag=None, interpreter=None))]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, wheel_tag=None, interpreter=None, python_config=None))]
+#[allow(clippy::too_many_arguments)]
 fn build_wheel(
     py: Python<'_>,
     project_dir: PathBuf,
@@ -84,10 +88,12 @@ fn build_wheel(
     source_date_epoch: Option<u64>,
     wheel_tag: Option<String>,
     interpreter: Option<(u32, u32)>,
+    python_config: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
     let options = BuildOptions {
         wheel_tag,
         interpreter,
+        python_config: python_config.map(|vars| PythonConfig { vars }),
         ..options(source_date_epoch)
     };
     run(py, || {
@@ -104,7 +110,7 @@ fn build_wheel(
 /// Builds an editable wheel; returns (file name, warnings). `editable_mode` is the
 /// `editable-mode` config setting, if given.
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, editable_mode=None))]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, editable_mode=None, python_config=None))]
 fn build_editable(
     py: Python<'_>,
     project_dir: PathBuf,
@@ -112,6 +118,7 @@ fn build_editable(
     metadata_directory: Option<PathBuf>,
     source_date_epoch: Option<u64>,
     editable_mode: Option<String>,
+    python_config: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
     let mode = match editable_mode.as_deref().map(|m| (m, EditableMode::parse(m))) {
         None => None,
@@ -125,6 +132,7 @@ fn build_editable(
     };
     let options = BuildOptions {
         editable_mode: mode,
+        python_config: python_config.map(|vars| PythonConfig { vars }),
         ..options(source_date_epoch)
     };
     run(py, || {

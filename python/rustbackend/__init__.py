@@ -84,6 +84,15 @@ def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> No
             _report(30, f"ignoring unknown config setting {key!r}")
 
 
+def _python_config() -> "Dict[str, str]":
+    """The running interpreter's facts for compiling extension modules."""
+    import sysconfig
+
+    config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CFLAGS", "CCSHARED", "LDSHARED", "EXT_SUFFIX")}
+    config["include"] = sysconfig.get_paths()["include"]
+    return config
+
+
 def _single_setting(config_settings: "Optional[Mapping[str, Any]]", key: str) -> "Optional[str]":
     value = (config_settings or {}).get(key)
     if value is not None and not isinstance(value, str):
@@ -138,7 +147,7 @@ def build_wheel(
     tag = _single_setting(config_settings, "wheel-tag")
     name, warnings = _core().build_wheel(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), tag,
-        tuple(sys.version_info[:2]),
+        tuple(sys.version_info[:2]), _python_config(),
     )
     _warn(warnings)
     _report(20, f"built {name} from {os.getcwd()}")
@@ -154,7 +163,8 @@ def build_editable(
     _check_config_settings(config_settings)
     mode = _single_setting(config_settings, "editable-mode")
     name, warnings = _core().build_editable(
-        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode
+        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode,
+        _python_config(),
     )
     _warn(warnings)
     _report(20, f"built {name} (editable) from {os.getcwd()}")

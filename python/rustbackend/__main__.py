@@ -103,7 +103,10 @@ def _build(args: argparse.Namespace, out: _Output) -> int:
     for kind in kinds:
         with _Progress(f"building the {kind}", out.verbosity >= 0):
             if kind == "wheel":
-                name, warnings = native.build_wheel(project, out_dir, None, epoch)
+                name, warnings = native.build_wheel(
+                    project, out_dir, None, epoch, None, tuple(sys.version_info[:2]),
+                    rustbackend._python_config(),
+                )
             else:
                 name, warnings = native.build_sdist(project, out_dir, epoch)
         for warning in warnings:

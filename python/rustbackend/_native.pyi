@@ -1,7 +1,7 @@
 """Type stubs for the native core (built from src/python.rs)."""
 
 from os import PathLike
-from typing import List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 _Path = Union[str, "PathLike[str]"]
 
@@ -14,6 +14,7 @@ def build_wheel(
     source_date_epoch: Optional[int] = ...,
     wheel_tag: Optional[str] = ...,
     interpreter: Optional[Tuple[int, int]] = ...,
+    python_config: Optional[Dict[str, str]] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_editable(
     project_dir: _Path,
@@ -21,6 +22,7 @@ def build_editable(
     metadata_directory: Optional[_Path] = ...,
     source_date_epoch: Optional[int] = ...,
     editable_mode: Optional[str] = ...,
+    python_config: Optional[Dict[str, str]] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_sdist(
     project_dir: _Path, out_dir: _Path, source_date_epoch: Optional[int] = ...

@@ -16,7 +16,35 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "editable",
     "allow-external-links",
     "compression-level",
+    "ext-modules",
 ];
+
+/// The keys of each `[[tool.rustbackend.ext-modules]]` table.
+pub const EXT_MODULE_KEYS: &[&str] = &[
+    "name",
+    "sources",
+    "include-dirs",
+    "define-macros",
+    "libraries",
+    "py-limited-api",
+];
+
+/// A C extension module to compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtModule {
+    /// The dotted import name, such as `acme._speedups`.
+    pub name: String,
+    /// C source files, relative to the project root.
+    pub sources: Vec<String>,
+    /// Extra include directories, relative to the project root.
+    pub include_dirs: Vec<String>,
+    /// Preprocessor macros: name and optional value.
+    pub define_macros: Vec<(String, Option<String>)>,
+    /// Libraries to link with `-l`.
+    pub libraries: Vec<String>,
+    /// Build for the stable ABI from this CPython on (`(3, 8)` for `"cp38"`).
+    pub py_limited_api: Option<(u32, u32)>,
+}
 
 /// The keys `[tool.rustbackend.editable]` accepts.
 pub const EDITABLE_KEYS: &[&str] = &["mode"];
@@ -102,6 +130,8 @@ pub struct Settings {
     pub editable_mode: EditableMode,
     /// Follow symbolic links that leave the project (monorepos sharing a LICENSE).
     pub allow_external_links: bool,
+    /// C extension modules to compile.
+    pub ext_modules: Vec<ExtModule>,
     /// The deflate level (0-9) for wheels and sdists; `None` means
     /// [`crate::archive::COMPRESSION_LEVEL`].
     pub compression_level: Option<u32>,
@@ -189,6 +219,135 @@ fn read_wheel(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settin
             settings.wheel_sboms.push(path);
         }
     }
+}
+
+fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule> {
+    let example = "[[tool.rustbackend.ext-modules]]\nname = \"my_package._speedups\"\nsources = [\"src/my_package/_speedups.c\"]";
+    let Some(item) = table.get("ext-modules") else {
+        return Vec::new();
+    };
+    let Some(array) = item.as_array_of_tables() else {
+        checker.wrong_type(
+            "tool.rustbackend.ext-modules",
+            item,
+            "an array of tables",
+            example,
+        );
+        return Vec::new();
+    };
+    let mut modules = Vec::new();
+    for (i, module) in array.iter().enumerate() {
+        let at = TableAt {
+            key: format!("tool.rustbackend.ext-modules[{i}]"),
+            table: module,
+            span: module.span(),
+        };
+        checker.unknown_keys(&at, EXT_MODULE_KEYS);
+        let name = checker.string(&at, "name", "name = \"my_package._speedups\"");
+        let name = match name {
+            Some(n) if names::is_dotted_identifier(n.value) => n.value.to_string(),
+            Some(n) => {
+                checker.push(
+                    Diagnostic::new(
+                        &at.key,
+                        format!(
+                            "`{}.name` is not a dotted module name: `{}`",
+                            at.key, n.value
+                        ),
+                    )
+                    .at(n.span.clone())
+                    .help("write the import name, such as \"my_package._speedups\""),
+                );
+                continue;
+            }
+            None => {
+                checker.push(
+                    Diagnostic::new(&at.key, format!("`{}` needs `name`", at.key))
+                        .at(at.span.clone())
+                        .help(format!("write it like:\n{example}")),
+                );
+                continue;
+            }
+        };
+        let paths = |checker: &mut Checker, field: &str| -> Vec<String> {
+            checker
+                .string_array(&at, field, &format!("{field} = [\"src/my_package/x.c\"]"))
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| project_path(checker, &at.child_key(field), p))
+                .collect()
+        };
+        let sources = paths(checker, "sources");
+        if sources.is_empty() {
+            checker.push(
+                Diagnostic::new(
+                    &at.key,
+                    format!("`{}.sources` must list at least one C file", at.key),
+                )
+                .at(at.span.clone())
+                .help(format!("write it like:\n{example}")),
+            );
+        }
+        let include_dirs = paths(checker, "include-dirs");
+        let libraries = checker
+            .string_array(&at, "libraries", "libraries = [\"m\"]")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| l.value.to_string())
+            .collect();
+        let mut define_macros = Vec::new();
+        if let Some(macros) = at.get("define-macros").and_then(|m| m.as_array()) {
+            for value in macros.iter() {
+                let pair: Option<Vec<&str>> = value
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str()).collect());
+                match pair.as_deref() {
+                    Some([name]) => define_macros.push((name.to_string(), None)),
+                    Some([name, value]) => {
+                        define_macros.push((name.to_string(), Some(value.to_string())))
+                    }
+                    _ => checker.push(
+                        Diagnostic::new(
+                            at.child_key("define-macros"),
+                            format!(
+                                "`{}` entries must be [\"NAME\"] or [\"NAME\", \"VALUE\"]",
+                                at.child_key("define-macros")
+                            ),
+                        )
+                        .at(value.span())
+                        .help("write it like: define-macros = [[\"NDEBUG\", \"1\"]]"),
+                    ),
+                }
+            }
+        }
+        let py_limited_api = checker
+            .string(&at, "py-limited-api", "py-limited-api = \"cp38\"")
+            .and_then(|v| {
+                let parsed = v
+                    .value
+                    .strip_prefix("cp3")
+                    .and_then(|minor| minor.parse::<u32>().ok())
+                    .filter(|minor| *minor >= 2)
+                    .map(|minor| (3, minor));
+                if parsed.is_none() {
+                    checker.push(
+                        Diagnostic::new(at.child_key("py-limited-api"), format!("`{}` must be like \"cp38\", got `{}`", at.child_key("py-limited-api"), v.value))
+                            .at(v.span.clone())
+                            .help("name the oldest CPython the stable-ABI build supports, such as \"cp38\""),
+                    );
+                }
+                parsed
+            });
+        modules.push(ExtModule {
+            name,
+            sources,
+            include_dirs,
+            define_macros,
+            libraries,
+            py_limited_api,
+        });
+    }
+    modules
 }
 
 fn read_sdist(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settings) {
@@ -304,6 +463,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
         }
     }
     settings.exclude = globs(checker, table, "exclude");
+    settings.ext_modules = read_ext_modules(checker, table);
     settings.compression_level = checker
         .integer(table, "compression-level", 0..=9, "compression-level = 9")
         .map(|level| level as u32);

@@ -1,0 +1,1 @@
+from stable_fast._core import triple

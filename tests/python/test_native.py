@@ -1,0 +1,134 @@
+"""C extension modules declared in pyproject.toml: compiled by rustbackend for the
+interpreter running the hook, installed by pip and imported under two CPython versions,
+tagged as auditwheel tags them; the stable ABI; editable installs; compiler failures."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, TOOLS_BIN, run
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or not (shutil.which("cc") or shutil.which("gcc")),
+    reason="needs a C compiler on Linux",
+)
+
+
+def cpython(version: str) -> str:
+    pyenv = Path.home() / ".pyenv" / "versions"
+    found = sorted(pyenv.glob(f"{version}.*/bin/python{version}")) if pyenv.exists() else []
+    python = str(found[-1]) if found else shutil.which(f"python{version}")
+    if not python:
+        pytest.skip(f"no CPython {version} on this machine")
+    return python
+
+
+def venv_for(python: str, path: Path, env) -> Path:
+    run([python, "-m", "venv", "--without-pip", path])
+    return path / "bin" / "python"
+
+
+def pip(vpython: Path, env, *args, check=True):
+    return run([sys.executable, "-m", "pip", "--python", vpython, *args], env=env, check=check)
+
+
+def auditwheel_platform(wheel: Path) -> str:
+    out = run([TOOLS_BIN / "auditwheel", "show", wheel], check=False)
+    text = " ".join((out.stdout + out.stderr).split())
+    marker = 'consistent with the following platform tag: "'
+    assert marker in text, text
+    return text.split(marker, 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12"])
+def test_c_extension_builds_installs_and_imports(version, frontend_env, tmp_path):
+    python = cpython(version)
+    vpython = venv_for(python, tmp_path / "venv", frontend_env)
+    project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", project)
+    wheels = tmp_path / "wheels"
+    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    cp = "cp" + version.replace(".", "")
+    assert wheel.name.startswith(f"acme_fast-0.1.0-{cp}-{cp}-manylinux_2_")
+    platform = wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    assert auditwheel_platform(wheel) == platform
+    with zipfile.ZipFile(wheel) as zf:
+        assert "Root-Is-Purelib: false\n" in zf.read("acme_fast-0.1.0.dist-info/WHEEL").decode()
+    pip(vpython, frontend_env, "install", wheel)
+    out = run([vpython, project / "check_install.py"], cwd=tmp_path)
+    assert out.stdout.strip() == "acme_fast ok"
+
+
+def test_stable_abi_wheel_serves_two_interpreters(frontend_env, tmp_path):
+    project = tmp_path / "c-extension-abi3"
+    shutil.copytree(SAMPLES / "c-extension-abi3", project)
+    first = venv_for(cpython("3.11"), tmp_path / "v311", frontend_env)
+    wheels = tmp_path / "wheels"
+    pip(first, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    assert wheel.name.startswith("stable_fast-0.1.0-cp39-abi3-manylinux_")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert "stable_fast/_core.abi3.so" in names and "stable_fast/_core.c" not in names
+    for version in ("3.11", "3.12"):
+        vpython = first if version == "3.11" else venv_for(cpython(version), tmp_path / "v312", frontend_env)
+        pip(vpython, frontend_env, "install", wheel)
+        assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "stable_fast ok"
+
+
+def test_sdist_carries_the_c_sources_and_rebuilds(frontend_env, tmp_path):
+    import tarfile
+
+    project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", project)
+    out = tmp_path / "dist"
+    run([sys.executable, "-m", "build", "--outdir", out, project], env=frontend_env)
+    with tarfile.open(out / "acme_fast-0.1.0.tar.gz") as tf:
+        names = tf.getnames()
+    assert "acme_fast-0.1.0/csrc/speedups.c" in names and "acme_fast-0.1.0/csrc/include/acme.h" in names
+    assert len(list(out.glob("acme_fast-0.1.0-cp311-cp311-*.whl"))) == 1  # built from the sdist
+
+
+def test_editable_install_compiles_next_to_the_sources(frontend_env, tmp_path):
+    vpython = venv_for(cpython("3.11"), tmp_path / "venv", frontend_env)
+    project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", project)
+    pip(vpython, frontend_env, "install", "-e", project)
+    built = list((project / "src" / "acme_fast").glob("_speedups*.so"))
+    assert [p.name for p in built] == ["_speedups.cpython-311-x86_64-linux-gnu.so"]
+    where = run([vpython, "-c", "import acme_fast._speedups as s; print(s.__file__); print(s.scale(2.0))"], cwd=tmp_path).stdout.split()
+    assert Path(where[0]).resolve() == built[0].resolve() and where[1] == "4.0"
+
+
+def test_compiler_errors_are_shown_in_full(backend_venv, tmp_path):
+    project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", project)
+    source = project / "csrc" / "speedups.c"
+    source.write_text(source.read_text().replace("return PyFloat_FromDouble(x * ACME_FACTOR);", "return undefined_thing;"))
+    code = "import rustbackend\ntry:\n    rustbackend.build_wheel('../out')\nexcept rustbackend.BuildError as e:\n    print(e)"
+    text = run([backend_venv.python, "-c", code], env=backend_venv.env, cwd=project).stdout
+    assert "compiling the extension module `acme_fast._speedups` failed" in text
+    assert "undefined_thing" in text and "error:" in text
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_missing_compiler_says_what_to_install(backend_venv, tmp_path):
+    project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", project)
+    code = (
+        "import rustbackend, sys\n"
+        "config = rustbackend._python_config(); config['CC'] = 'no-such-compiler-here'\n"
+        "try:\n"
+        "    rustbackend._core().build_wheel('.', '../out', None, None, None, (3, 11), config)\n"
+        "except rustbackend.BuildError as e:\n"
+        "    print(e)\n"
+    )
+    text = run([backend_venv.python, "-c", code], env=backend_venv.env, cwd=project).stdout
+    assert "no C compiler found (`no-such-compiler-here`)" in text and "apt-get install gcc" in text
