@@ -148,6 +148,25 @@ def sample(tmp_path: Path) -> Callable[[str], Path]:
 CORPUS = ROOT / "tests" / "fixtures" / "pyproject"
 
 
+def auditwheel_platform(wheel: Path) -> str:
+    """The platform tag `auditwheel show` finds the wheel consistent with."""
+    out = run([TOOLS_BIN / "auditwheel", "show", wheel], check=False)
+    text = " ".join((out.stdout + out.stderr).split())
+    marker = 'consistent with the following platform tag: "'
+    assert marker in text, text
+    return text.split(marker, 1)[1].split('"', 1)[0]
+
+
+def cpython(version: str) -> str:
+    """The path of a CPython X.Y on this machine (pyenv's, or on PATH); skips without one."""
+    pyenv = Path.home() / ".pyenv" / "versions"
+    found = sorted(pyenv.glob(f"{version}.*/bin/python{version}")) if pyenv.exists() else []
+    python = str(found[-1]) if found else shutil.which(f"python{version}")
+    if not python:
+        pytest.skip(f"no CPython {version} on this machine")
+    return python
+
+
 def materialize_case(case: Path, dest: Path) -> Path:
     """Copies a fixture case (without its snapshots) and, like the Rust runner does, gives a
     case without Python files a `src/<import name>/__init__.py`."""

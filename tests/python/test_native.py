@@ -5,28 +5,18 @@ tagged as auditwheel tags them; the stable ABI; editable installs; compiler fail
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, TOOLS_BIN, run
+from conftest import SAMPLES, auditwheel_platform, cpython, run
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or not (shutil.which("cc") or shutil.which("gcc")),
     reason="needs a C compiler on Linux",
 )
-
-
-def cpython(version: str) -> str:
-    pyenv = Path.home() / ".pyenv" / "versions"
-    found = sorted(pyenv.glob(f"{version}.*/bin/python{version}")) if pyenv.exists() else []
-    python = str(found[-1]) if found else shutil.which(f"python{version}")
-    if not python:
-        pytest.skip(f"no CPython {version} on this machine")
-    return python
 
 
 def venv_for(python: str, path: Path, env) -> Path:
@@ -36,14 +26,6 @@ def venv_for(python: str, path: Path, env) -> Path:
 
 def pip(vpython: Path, env, *args, check=True):
     return run([sys.executable, "-m", "pip", "--python", vpython, *args], env=env, check=check)
-
-
-def auditwheel_platform(wheel: Path) -> str:
-    out = run([TOOLS_BIN / "auditwheel", "show", wheel], check=False)
-    text = " ".join((out.stdout + out.stderr).split())
-    marker = 'consistent with the following platform tag: "'
-    assert marker in text, text
-    return text.split(marker, 1)[1].split('"', 1)[0]
 
 
 @pytest.mark.parametrize("version", ["3.11", "3.12"])
