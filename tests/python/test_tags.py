@@ -64,3 +64,38 @@ def test_pure_projects_stay_pure_and_overrides_win(backend_venv, sample, tmp_pat
     result = run([backend_venv.python, "-c", "import rustbackend\ntry:\n    rustbackend.build_wheel('../d', {'wheel-tag': 'py3-none'})\nexcept rustbackend.BuildError as e:\n    print(e)"],
                  env=backend_venv.env, cwd=project)
     assert "the config setting `wheel-tag`: `py3-none` is not a wheel tag" in result.stdout
+
+
+def _compile(tmp_path: Path, source: str, output: Path, *flags: str) -> Path:
+    c_file = tmp_path / (output.name + ".c")
+    c_file.write_text(source)
+    run([CC, "-shared", "-fPIC", str(c_file), "-o", str(output), *flags])
+    return output
+
+
+def build_error(venv, project: Path) -> str:
+    code = "import rustbackend\ntry:\n    rustbackend.build_wheel('../out')\nexcept rustbackend.BuildError as e:\n    print('BuildError:', e)"
+    return run([venv.python, "-c", code], env=venv.env, cwd=project).stdout
+
+
+def test_extensions_for_two_interpreters_are_an_error(backend_venv, tmp_path):
+    project = project_with(tmp_path, "two")
+    package = project / "src" / "speedy"
+    built = _compile(tmp_path, "int f(void) { return 1; }\n", package / "_a.cpython-311-x86_64-linux-gnu.so")
+    shutil.copy(built, package / "_b.cpython-312-x86_64-linux-gnu.so")
+    message = build_error(backend_venv, project)
+    assert "extension modules for two interpreters, cp311 and cp312" in message
+
+
+def test_a_library_outside_the_manylinux_set_falls_back_to_linux_with_a_warning(backend_venv, tmp_path):
+    project = project_with(tmp_path, "private-lib")
+    (project / "src" / "speedy" / "__init__.py").write_text("")
+    private = _compile(tmp_path, "int secret(void) { return 7; }\n", tmp_path / "libprivate.so")
+    _compile(tmp_path, "int secret(void);\nint api(void) { return secret(); }\n",
+             project / "src" / "speedy" / "libapi.so.1", f"-L{tmp_path}", "-lprivate")
+    assert private.exists()
+    code = "import rustbackend; print(rustbackend.build_wheel('../out'))"
+    result = run([backend_venv.python, "-c", code], env=backend_venv.env, cwd=project)
+    assert result.stdout.strip() == "speedy-1.0-py3-none-linux_x86_64.whl"
+    assert "tagged linux_x86_64, which PyPI does not accept" in result.stderr
+    assert "it links `libprivate.so`" in result.stderr
