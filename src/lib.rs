@@ -108,9 +108,17 @@ pub fn build_wheel(
     let config = options.python_config.clone().unwrap_or_default();
     for built in native::build_all(&plan, &config, compiled.path())? {
         payload.retain(|e| e.path != built.archive_path);
-        payload.push(archive::Entry::file(built.archive_path, built.file));
+        // Among the module files (which come before the `.data` directories), in order.
+        let modules_end = payload
+            .iter()
+            .position(|e| {
+                e.path
+                    .starts_with(&format!("{}-{}.data/", plan.dist_name, plan.version))
+            })
+            .unwrap_or(payload.len());
+        let at = payload[..modules_end].partition_point(|e| e.path < built.archive_path);
+        payload.insert(at, archive::Entry::file(built.archive_path, built.file));
     }
-    payload.sort_by(|a, b| a.path.cmp(&b.path));
     ensure_dir(out_dir)?;
     let tag = wheel::wheel_tag(&plan, &payload, options)?;
     let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
