@@ -60,6 +60,16 @@ impl Entry {
         }
     }
 
+    /// The size of the contents in bytes.
+    fn size(&self) -> Result<u64> {
+        match &self.contents {
+            Contents::Bytes(data) => Ok(data.len() as u64),
+            Contents::File(source) => std::fs::metadata(source)
+                .map(|m| m.len())
+                .map_err(|e| Error::io("stat", source, e)),
+        }
+    }
+
     /// Opens the contents for reading: a reader that yields exactly the stated length or
     /// fails (so a file that changes while it is packed is caught), and whether the entry
     /// is executable.
@@ -134,11 +144,14 @@ impl Read for ExactReader {
 }
 
 /// Entries at least this large are streamed alone rather than compressed in parallel.
-pub const PARALLEL_LIMIT: u64 = 2 * 1024 * 1024;
+pub const PARALLEL_LIMIT: u64 = 8 * 1024 * 1024;
 
-/// How many entries are compressed in parallel at once; with [`PARALLEL_LIMIT`] this bounds
-/// the memory held by compressed data to 128 MiB (much less for compressible files).
-pub const BATCH_ENTRIES: usize = 64;
+/// The most input bytes compressed in parallel at once: it bounds the memory that holds
+/// compressed data waiting to be written.
+pub const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most entries compressed in parallel at once.
+pub const BATCH_ENTRIES: usize = 4096;
 
 /// The zip options for an entry of `len` bytes with the given executable bit.
 fn entry_options(options: SimpleFileOptions, len: u64, executable: bool) -> SimpleFileOptions {
@@ -287,12 +300,51 @@ fn zip_time(epoch: u64) -> zip::DateTime {
         .unwrap_or_default()
 }
 
+/// A buffered file writer that knows its position, so the zip writer's many "where am I"
+/// questions cost no system call and do not flush the buffer (a plain `BufWriter` flushes on
+/// every seek, which doubled the system calls per entry).
+pub struct TrackedWriter {
+    inner: BufWriter<File>,
+    position: u64,
+}
+
+impl TrackedWriter {
+    fn new(file: File) -> Self {
+        TrackedWriter {
+            inner: BufWriter::with_capacity(1 << 20, file),
+            position: 0,
+        }
+    }
+}
+
+impl Write for TrackedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl std::io::Seek for TrackedWriter {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        if to == std::io::SeekFrom::Current(0) {
+            return Ok(self.position);
+        }
+        self.position = self.inner.seek(to)?;
+        Ok(self.position)
+    }
+}
+
 /// Writes a wheel: entries in the given order, then `RECORD` last with the hash and size of
 /// every entry computed from the bytes actually written.
 pub struct WheelWriter {
     target: PathBuf,
     temp: NamedTempFile,
-    zip: zip::ZipWriter<BufWriter<File>>,
+    zip: zip::ZipWriter<TrackedWriter>,
     options: SimpleFileOptions,
     record: String,
 }
@@ -310,7 +362,7 @@ impl WheelWriter {
         Ok(WheelWriter {
             target: target.to_path_buf(),
             temp,
-            zip: zip::ZipWriter::new(BufWriter::new(file)),
+            zip: zip::ZipWriter::new(TrackedWriter::new(file)),
             options,
             record: String::new(),
         })
@@ -352,12 +404,24 @@ impl WheelWriter {
         Ok(())
     }
 
-    /// Adds entries in order. Entries are read, hashed and compressed in parallel, a batch
-    /// of [`BATCH_ENTRIES`] at a time, so memory stays bounded; a file of
-    /// [`PARALLEL_LIMIT`] bytes or more is streamed through alone. The archive order is the
-    /// order given either way.
+    /// Adds entries in order. Entries are read, hashed and compressed in parallel, in batches
+    /// of at most [`BATCH_BYTES`] of input (and [`BATCH_ENTRIES`] entries), so memory stays
+    /// bounded; a file of [`PARALLEL_LIMIT`] bytes or more is streamed through alone. The
+    /// archive order is the order given either way.
     pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
-        for batch in entries.chunks(BATCH_ENTRIES) {
+        let mut rest = entries;
+        while !rest.is_empty() {
+            let mut taken = 0;
+            let mut bytes = 0;
+            while let Some(entry) = rest.get(taken) {
+                let size = entry.size()?;
+                if taken > 0 && (bytes + size > BATCH_BYTES || taken == BATCH_ENTRIES) {
+                    break;
+                }
+                bytes += size;
+                taken += 1;
+            }
+            let (batch, remaining) = rest.split_at(taken);
             let options = self.options;
             let prepared: Vec<Result<Option<(zip::write::PreparedZipFile, String)>>> = batch
                 .par_iter()
@@ -374,6 +438,7 @@ impl WheelWriter {
                     None => self.add(entry)?,
                 }
             }
+            rest = remaining;
         }
         Ok(())
     }
