@@ -163,11 +163,7 @@ fn entry_options(options: SimpleFileOptions, len: u64, executable: bool) -> Simp
 
 /// The RECORD line for an entry.
 fn record_line(path: &str, digest: &[u8], size: u64) -> String {
-    format!(
-        "{},sha256={},{size}\n",
-        record_path(path),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-    )
+    format!("{},{},{size}\n", record_path(path), record_digest(digest))
 }
 
 /// Reads, hashes and compresses one entry off the writer's thread; `None` for an entry of
@@ -241,13 +237,18 @@ pub fn normalized_mode(executable: bool) -> u32 {
     }
 }
 
-/// The RECORD hash of `data`: `sha256=` and the urlsafe base64 digest without padding.
-pub fn record_hash(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
+/// The RECORD hash field for a sha256 digest: `sha256=` and the urlsafe base64 of the digest
+/// without padding.
+fn record_digest(digest: &[u8]) -> String {
     format!(
         "sha256={}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
     )
+}
+
+/// The RECORD hash of `data`.
+pub fn record_hash(data: &[u8]) -> String {
+    record_digest(&Sha256::digest(data))
 }
 
 /// Quotes a RECORD path when it holds a comma, quote or line break (CSV rules).

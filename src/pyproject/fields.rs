@@ -61,14 +61,9 @@ impl<'a> TableAt<'a> {
     /// The span of `name`'s value, or of its key when the value has none.
     pub fn value_span(&self, name: &str) -> Option<Range<usize>> {
         self.get(name)
-            .and_then(span_of)
+            .and_then(|item| item.span())
             .or_else(|| self.key_span(name))
     }
-}
-
-/// The span of an item's text.
-pub fn span_of(item: &Item) -> Option<Range<usize>> {
-    item.span()
 }
 
 fn describe_value(value: &toml_edit::Value) -> &'static str {
@@ -109,7 +104,7 @@ impl Checker {
                 key,
                 format!("`{key}` must be {expected}, got {}", describe(item)),
             )
-            .at(span_of(item))
+            .at(item.span())
             .help(format!("write it like: {example}")),
         );
     }
@@ -125,7 +120,7 @@ impl Checker {
         match item.as_str() {
             Some(value) => Some(Spanned {
                 value,
-                span: span_of(item),
+                span: item.span(),
             }),
             None => {
                 self.wrong_type(&table.child_key(name), item, "a string", example);
@@ -168,7 +163,7 @@ impl Checker {
                             range.end()
                         ),
                     )
-                    .at(span_of(item))
+                    .at(item.span())
                     .help(format!("write it like: {example}")),
                 );
                 None
@@ -229,7 +224,7 @@ impl Checker {
             Some(table) => Some(TableAt {
                 key: key.to_string(),
                 table,
-                span: span_of(item).or_else(|| parent.key_span(name)),
+                span: item.span().or_else(|| parent.key_span(name)),
             }),
             None => {
                 self.wrong_type(key, item, "a table", example);
@@ -258,7 +253,7 @@ impl Checker {
                     },
                     Spanned {
                         value,
-                        span: span_of(item),
+                        span: item.span(),
                     },
                 )),
                 None => self.wrong_type(&entry_key, item, "a string", example),
