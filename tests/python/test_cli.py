@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -97,3 +101,53 @@ def test_build_errors_exit_nonzero_without_a_traceback(cli, tmp_path):
     assert result.returncode == 1
     assert "`project.version` is missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def on_terminal(cmd, env, cwd) -> str:
+    """Runs a command with stdout and stderr on a pseudo-terminal; returns all it printed."""
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=sub, stderr=sub,
+                            env=env, cwd=cwd)
+    os.close(sub)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(main)
+    assert proc.wait(timeout=60) == 0, b"".join(chunks).decode(errors="replace")
+    return b"".join(chunks).decode()
+
+
+def test_terminal_gets_colour_and_a_spinner_for_slow_builds(cli, tmp_path):
+    # A build made slow for real: the version comes from git, and this `git` waits 1.5 s
+    # before `describe`. The spinner must turn while the native build runs.
+    real_git = shutil.which("git")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").write_text(f'#!/bin/sh\n[ "$3" = describe ] && sleep 1.5\nexec {real_git} "$@"\n')
+    (bin_dir / "git").chmod(0o755)
+    project = tmp_path / "slow"
+    (project / "slow").mkdir(parents=True)
+    (project / "slow" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n'
+        '[project]\nname = "slow"\ndynamic = ["version"]\n\n[tool.rustbackend]\nversion-source = "git"\n'
+    )
+    git_env = dict(cli.env, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "one"], ["tag", "2.0"]):
+        subprocess.run([real_git, "-C", project, *args], check=True, env=git_env)
+    env = dict(cli.env, PATH=f"{bin_dir}:{cli.env['PATH']}")
+    env.pop("NO_COLOR", None)
+    text = on_terminal([cli.bin / "rustbackend", "build", project, "--wheel", "-o", tmp_path / "out"], env, project)
+    assert "\r| building the wheel" in text and "\r/ building the wheel" in text
+    assert "\x1b[32mbuilt\x1b[0m" in text and "slow-2.0-py3-none-any.whl" in text
+    # NO_COLOR turns colour off; a fast build shows no spinner.
+    quick = on_terminal([cli.bin / "rustbackend", "build", project, "--sdist", "-o", tmp_path / "out2"],
+                        dict(env, NO_COLOR="1", PATH=cli.env["PATH"]), project)
+    assert "\x1b[" not in quick and "building the" not in quick and "slow-2.0.tar.gz" in quick

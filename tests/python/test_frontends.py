@@ -3,6 +3,7 @@ uv build, each in a fresh virtualenv with rustbackend served from the local whee
 
 from __future__ import annotations
 
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -134,6 +135,36 @@ def test_hatch_build_drives_rustbackend(sample, frontend_env, tmp_path):
     env = dict(frontend_env, HATCH_DATA_DIR=str(tmp_path / "hatch-data"), HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"))
     run([Path(sys.executable).parent / "hatch", "build", out], env=env, cwd=project)
     assert sorted(p.name for p in out.iterdir()) == ["greet-1.2.0-py3-none-any.whl", "greet-1.2.0.tar.gz"]
+
+
+def test_pdm_build_drives_rustbackend_in_isolation(sample, frontend_env, wheelhouse, tmp_path):
+    # pdm lives in its own venv (scripts/bootstrap.sh: its pins clash with the main tool set).
+    pdm = os.environ.get("RUSTBACKEND_PDM")
+    assert pdm and Path(pdm).exists(), "run through scripts/test.sh, which sets RUSTBACKEND_PDM"
+    project = sample("src-basic")
+    pyproject = project / "pyproject.toml"
+    # pdm resolves build requirements itself: its "pypi" source becomes the local wheelhouse.
+    pyproject.write_text(
+        pyproject.read_text()
+        + f'\n[[tool.pdm.source]]\nname = "pypi"\nurl = "{wheelhouse.as_uri()}"\ntype = "find_links"\n'
+    )
+    env = dict(
+        frontend_env,
+        PDM_CHECK_UPDATE="false",
+        PDM_PYTHON=sys.executable,
+        PDM_HOME=str(tmp_path / "pdm-home"),
+        PDM_CACHE_DIR=str(tmp_path / "pdm-cache"),
+        PDM_CONFIG_FILE=str(tmp_path / "pdm-config.toml"),
+    )
+    out = tmp_path / "pdm-dist"
+    result = run([pdm, "build", "-v", "-d", out], env=env, cwd=project)
+    # pdm builds the sdist, then the wheel from that sdist, each in an isolated environment
+    # with rustbackend installed from the wheelhouse; our hook log shows in its verbose output.
+    assert "rustbackend: built greet-1.2.0.tar.gz" in result.stdout + result.stderr
+    assert "rustbackend: built greet-1.2.0-py3-none-any.whl" in result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["greet-1.2.0-py3-none-any.whl", "greet-1.2.0.tar.gz"]
+    with zipfile.ZipFile(out / "greet-1.2.0-py3-none-any.whl") as wheel:
+        assert "greet/__init__.py" in wheel.namelist()
 
 
 def test_pip_compile_reads_dependencies_through_our_metadata_hook(sample, frontend_env, tmp_path):
