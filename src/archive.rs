@@ -60,14 +60,48 @@ impl Entry {
         }
     }
 
-    /// The size of the contents in bytes.
-    fn size(&self) -> Result<u64> {
+    /// The size of the contents in bytes and whether they are executable, from one `stat`.
+    fn stat(&self) -> Result<(u64, bool)> {
         match &self.contents {
-            Contents::Bytes(data) => Ok(data.len() as u64),
+            Contents::Bytes(data) => Ok((data.len() as u64, false)),
             Contents::File(source) => std::fs::metadata(source)
-                .map(|m| m.len())
+                .map(|m| (m.len(), is_executable(&m)))
                 .map_err(|e| Error::io("stat", source, e)),
         }
+    }
+
+    /// The whole contents, which must be `len` bytes long: one `read` for a local file (the
+    /// buffer has room for one byte more, so a file that grew is caught without a second
+    /// call). A file whose size no longer matches its `stat` changed while it was packed.
+    fn read_all(&self, len: u64) -> Result<std::borrow::Cow<'_, [u8]>> {
+        let source = match &self.contents {
+            Contents::Bytes(data) => return Ok(std::borrow::Cow::Borrowed(data)),
+            Contents::File(source) => source,
+        };
+        let changed = || Error::Input(changed_message(source));
+        let mut file = File::open(source).map_err(|e| Error::io("open", source, e))?;
+        let len = usize::try_from(len).map_err(|_| changed())?;
+        let mut data = vec![0u8; len + 1];
+        let mut filled = 0;
+        loop {
+            let want = data.len() - filled;
+            let n = file
+                .read(&mut data[filled..])
+                .map_err(|e| Error::io("read", source, e))?;
+            filled += n;
+            if filled > len {
+                return Err(changed());
+            }
+            // A short read that reaches the stated size is the end of the file.
+            if n == 0 || (filled == len && n < want) {
+                break;
+            }
+        }
+        if filled != len {
+            return Err(changed());
+        }
+        data.truncate(len);
+        Ok(std::borrow::Cow::Owned(data))
     }
 
     /// Opens the contents for reading: a reader that yields exactly the stated length or
@@ -104,6 +138,14 @@ struct Opened<'a> {
     executable: bool,
 }
 
+/// The error for a file whose size changed while it was packed.
+fn changed_message(path: &Path) -> String {
+    format!(
+        "`{}` changed while it was being packed; build again when nothing is writing to the project",
+        path.display()
+    )
+}
+
 /// Reads exactly `remaining` bytes from a file, failing if it ends early or has more: the
 /// size recorded in the archive header is the size of what was read.
 struct ExactReader {
@@ -114,10 +156,7 @@ struct ExactReader {
 
 impl ExactReader {
     fn changed(&self) -> std::io::Error {
-        std::io::Error::other(format!(
-            "`{}` changed while it was being packed; build again when nothing is writing to the project",
-            self.path.display()
-        ))
+        std::io::Error::other(changed_message(&self.path))
     }
 }
 
@@ -166,46 +205,39 @@ fn record_line(path: &str, digest: &[u8], size: u64) -> String {
     format!("{},{},{size}\n", record_path(path), record_digest(digest))
 }
 
-/// Reads, hashes and compresses one entry off the writer's thread; `None` for an entry of
-/// [`PARALLEL_LIMIT`] bytes or more, which the writer streams itself.
-fn prepare(
-    entry: &Entry,
+/// Entries read, hashed and compressed off the writer's thread: a small zip archive of a run
+/// of consecutive entries (one zip writer per run, so its deflate state is reused from entry
+/// to entry) and their RECORD lines, in order.
+struct PreparedRun {
+    archive: Vec<u8>,
+    record: String,
+}
+
+/// Compresses a run of consecutive entries, each smaller than [`PARALLEL_LIMIT`], into an
+/// in-memory zip archive that [`WheelWriter::add_all`] merges into the wheel as it is.
+fn prepare_run(
+    run: &[(&Entry, u64, bool)],
     options: SimpleFileOptions,
     target: &Path,
-) -> Result<Option<(zip::write::PreparedZipFile, String)>> {
+) -> Result<PreparedRun> {
     let zip_error = |e: zip::result::ZipError| Error::Archive {
         path: target.to_path_buf(),
         message: e.to_string(),
     };
-    let mut opened = entry.open()?;
-    if opened.len >= PARALLEL_LIMIT {
-        return Ok(None);
-    }
-    let options = entry_options(options, opened.len, opened.executable);
-    let mut builder =
-        zip::write::ZipFileBuilder::new(entry.path.as_str(), options).map_err(zip_error)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut size: u64 = 0;
-    loop {
-        let n = opened
-            .reader
-            .read(&mut buffer)
-            .map_err(|e| copy_error(target, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        builder
-            .write_all(&buffer[..n])
+    let input: u64 = run.iter().map(|(_, len, _)| len).sum();
+    let buffer = std::io::Cursor::new(Vec::with_capacity(input as usize / 2 + 4096));
+    let mut zip = zip::ZipWriter::new(buffer);
+    let mut record = String::new();
+    for &(entry, len, executable) in run {
+        let data = entry.read_all(len)?;
+        zip.start_file(entry.path.as_str(), entry_options(options, len, executable))
+            .map_err(zip_error)?;
+        zip.write_all(&data)
             .map_err(|e| Error::io("compress", target, e))?;
-        size += n as u64;
+        record.push_str(&record_line(&entry.path, &Sha256::digest(&data), len));
     }
-    let file = builder.finish().map_err(zip_error)?;
-    Ok(Some((
-        file,
-        record_line(&entry.path, &hasher.finalize(), size),
-    )))
+    let archive = zip.finish().map_err(zip_error)?.into_inner();
+    Ok(PreparedRun { archive, record })
 }
 
 /// Maps an I/O error met while copying an entry into an archive.
@@ -407,37 +439,53 @@ impl WheelWriter {
 
     /// Adds entries in order. Entries are read, hashed and compressed in parallel, in batches
     /// of at most [`BATCH_BYTES`] of input (and [`BATCH_ENTRIES`] entries), so memory stays
-    /// bounded; a file of [`PARALLEL_LIMIT`] bytes or more is streamed through alone. The
-    /// archive order is the order given either way.
+    /// bounded; a file of [`PARALLEL_LIMIT`] bytes or more is streamed through alone. Each
+    /// batch is cut into runs of consecutive entries, each compressed into a small archive
+    /// by one worker, and the runs are merged in order: the archive order is the order given.
     pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
-        let mut rest = entries;
-        while !rest.is_empty() {
+        let stats: Vec<Result<(u64, bool)>> = entries.par_iter().map(Entry::stat).collect();
+        let mut sized = Vec::with_capacity(entries.len());
+        for (entry, stat) in entries.iter().zip(stats) {
+            let (len, executable) = stat?;
+            sized.push((entry, len, executable));
+        }
+        let mut rest = sized.as_slice();
+        while let Some(&(first, first_len, _)) = rest.first() {
+            if first_len >= PARALLEL_LIMIT {
+                self.add(first)?;
+                rest = &rest[1..];
+                continue;
+            }
             let mut taken = 0;
             let mut bytes = 0;
-            while let Some(entry) = rest.get(taken) {
-                let size = entry.size()?;
-                if taken > 0 && (bytes + size > BATCH_BYTES || taken == BATCH_ENTRIES) {
+            for &(_, len, _) in rest {
+                if len >= PARALLEL_LIMIT
+                    || taken == BATCH_ENTRIES
+                    || (taken > 0 && bytes + len > BATCH_BYTES)
+                {
                     break;
                 }
-                bytes += size;
+                bytes += len;
                 taken += 1;
             }
             let (batch, remaining) = rest.split_at(taken);
+            let run_len = batch
+                .len()
+                .div_ceil(4 * rayon::current_num_threads())
+                .max(1);
             let options = self.options;
-            let prepared: Vec<Result<Option<(zip::write::PreparedZipFile, String)>>> = batch
-                .par_iter()
-                .map(|entry| prepare(entry, options, &self.target))
+            let runs: Vec<Result<PreparedRun>> = batch
+                .par_chunks(run_len)
+                .map(|run| prepare_run(run, options, &self.target))
                 .collect();
-            for (entry, item) in batch.iter().zip(prepared) {
-                match item? {
-                    Some((file, line)) => {
-                        self.zip
-                            .add_prepared_file(file)
-                            .map_err(|e| self.zip_error(e))?;
-                        self.record.push_str(&line);
-                    }
-                    None => self.add(entry)?,
-                }
+            for run in runs {
+                let run = run?;
+                let archive = zip::ZipArchive::new(std::io::Cursor::new(run.archive))
+                    .map_err(|e| self.zip_error(e))?;
+                self.zip
+                    .merge_archive(archive)
+                    .map_err(|e| self.zip_error(e))?;
+                self.record.push_str(&run.record);
             }
             rest = remaining;
         }
@@ -601,6 +649,27 @@ mod tests {
                 .contains("changed while it was being packed"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_file_whose_size_is_not_its_stat_is_an_error_when_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, "12345").unwrap();
+        let entry = Entry::file("f.txt", &path);
+        let (len, executable) = entry.stat().unwrap();
+        assert_eq!((len, executable), (5, false));
+        assert_eq!(&*entry.read_all(len).unwrap(), b"12345");
+        let missing = Entry::file("m", dir.path().join("missing"));
+        assert!(missing.read_all(0).is_err());
+        // Grew or shrank after the stat.
+        for stated in [3, 9] {
+            let err = entry.read_all(stated).unwrap_err().to_string();
+            assert!(err.contains("changed while it was being packed"), "{err}");
+        }
+        // An empty file.
+        std::fs::write(&path, "").unwrap();
+        assert!(entry.read_all(0).unwrap().is_empty());
     }
 
     #[test]
