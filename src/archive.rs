@@ -16,6 +16,7 @@ use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
 
 use crate::error::{Error, Result};
+use crate::gzip::ParallelGzEncoder;
 
 /// The timestamp used when `SOURCE_DATE_EPOCH` is not set: 1980-01-01T00:00:00Z, the
 /// earliest time a zip file can record.
@@ -522,7 +523,7 @@ impl WheelWriter {
 pub struct SdistWriter {
     target: PathBuf,
     temp: NamedTempFile,
-    tar: tar::Builder<flate2::write::GzEncoder<BufWriter<File>>>,
+    tar: tar::Builder<ParallelGzEncoder<BufWriter<File>>>,
     epoch: u64,
 }
 
@@ -531,10 +532,8 @@ impl SdistWriter {
     /// at `level` (0-9).
     pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
         let (temp, file) = open_temp_beside(target)?;
-        let gz = flate2::GzBuilder::new()
-            .mtime(epoch.min(u64::from(u32::MAX)) as u32)
-            .operating_system(255)
-            .write(BufWriter::new(file), flate2::Compression::new(level.min(9)));
+        let gz = ParallelGzEncoder::new(BufWriter::new(file), epoch, level)
+            .map_err(|e| Error::io("write", target, e))?;
         let mut tar = tar::Builder::new(gz);
         tar.mode(tar::HeaderMode::Deterministic);
         Ok(SdistWriter {

@@ -20,6 +20,7 @@ pub mod check;
 pub mod editable;
 pub mod error;
 pub mod fileset;
+pub mod gzip;
 pub mod layout;
 pub mod license;
 pub mod metadata;
