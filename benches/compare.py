@@ -164,13 +164,16 @@ def project_for(kind: str, backend: str, python: Path) -> Path:
 def backend_python(backend: str, tools_python: Path) -> Path:
     venv = WORK / "venvs" / backend
     python = venv / "bin" / "python"
+    pip = [str(tools_python), "-m", "pip", "--python", str(python), "install", "--quiet", "--disable-pip-version-check"]
     if not python.exists():
         log(f"installing {backend} ...")
         subprocess.run([str(tools_python), "-m", "venv", "--without-pip", str(venv)], check=True)
-        requirement = BACKENDS[backend][0]
-        extra = ["--find-links", str(ROOT / "target" / "wheelhouse"), "--no-index"] if backend == "rustbackend" else []
-        subprocess.run([str(tools_python), "-m", "pip", "--python", str(python), "install", "--quiet",
-                        "--disable-pip-version-check", *extra, requirement], check=True)
+        if backend != "rustbackend":
+            subprocess.run([*pip, BACKENDS[backend][0]], check=True)
+    if backend == "rustbackend":
+        # Always the wheel just built, even if this venv holds an older one.
+        wheel = next((ROOT / "target" / "wheelhouse").glob("rustbackend-*.whl"))
+        subprocess.run([*pip, "--force-reinstall", "--no-deps", str(wheel)], check=True)
     return python
 
 

@@ -53,6 +53,30 @@ pub fn find_dunder_version(source: &str) -> Option<&str> {
         .map(|m| m.as_str())
 }
 
+fn version_import_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?m)^from\s+\.([A-Za-z_][A-Za-z0-9_.]*)\s+import\s+(?:[^#\n]*[\s,(])?__version__\b",
+        )
+        .expect("the import pattern is valid")
+    })
+}
+
+/// For a package `__init__.py` that re-exports its version with `from .module import
+/// __version__`, the file of that module relative to the project: `pkg/module.py`, or
+/// `pkg/module/__init__.py` when only that exists.
+fn version_import(project_dir: &Path, init_file: &str, source: &str) -> Option<String> {
+    let package = init_file.strip_suffix("/__init__.py")?;
+    let module = version_import_pattern().captures(source)?.get(1)?.as_str();
+    let base = format!("{package}/{}", module.replace('.', "/"));
+    let init = format!("{base}/__init__.py");
+    if !project_dir.join(format!("{base}.py")).is_file() && project_dir.join(&init).is_file() {
+        return Some(init);
+    }
+    Some(format!("{base}.py"))
+}
+
 fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Result<Version> {
     let relative = match &pyproject.settings.version_file {
         Some(file) => file.clone(),
@@ -74,12 +98,31 @@ fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Resu
             "create the file, set `tool.rustbackend.version-file` to the file holding `__version__`, or write `version` statically",
         )
     })?;
+    // `from .module import __version__`: the version lives in a sibling module.
+    let imported = find_dunder_version(&source)
+        .is_none()
+        .then(|| version_import(project_dir, &relative, &source))
+        .flatten();
+    let (relative, source) = match imported {
+        Some(file) => {
+            let source = std::fs::read_to_string(project_dir.join(&file)).map_err(|e| {
+                fail(
+                    pyproject,
+                    "project.dynamic",
+                    format!("`version` is dynamic; `{relative}` imports `__version__` from `{file}`, which cannot be read: {e}"),
+                    "set `tool.rustbackend.version-file` to the file holding `__version__`, or write `version` statically",
+                )
+            })?;
+            (file, source)
+        }
+        None => (relative, source),
+    };
     let Some(text) = find_dunder_version(&source) else {
         return Err(fail(
             pyproject,
             "project.dynamic",
             format!("`version` is dynamic, but `{relative}` has no `__version__ = \"...\"` line"),
-            "add a line `__version__ = \"1.0.0\"` (a literal string, at the start of a line), or write `version` statically",
+            "add a line `__version__ = \"1.0.0\"` (a literal string, at the start of a line), set `tool.rustbackend.version-file` to the file that has one, or write `version` statically",
         ));
     };
     Version::from_str(text).map_err(|e| {
@@ -280,6 +323,38 @@ pub fn freeze(text: &str, version: &Version) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_imported_from_a_sibling_module_is_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("pkg/sub")).unwrap();
+        std::fs::write(
+            dir.path().join("pkg/package_data.py"),
+            "__version__ = '3.10'\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("pkg/sub/__init__.py"), "").unwrap();
+        let found = |source: &str| version_import(dir.path(), "pkg/__init__.py", source);
+        assert_eq!(
+            found("from .package_data import __version__\n").as_deref(),
+            Some("pkg/package_data.py")
+        );
+        assert_eq!(
+            found("from .package_data import (\n    x, __version__)\n"),
+            None,
+            "only one-line imports are followed"
+        );
+        assert_eq!(
+            found("from .sub import name, __version__  # re-export\n").as_deref(),
+            Some("pkg/sub/__init__.py")
+        );
+        assert_eq!(found("from .package_data import __version_info__\n"), None);
+        assert_eq!(found("from package_data import __version__\n"), None);
+        assert_eq!(
+            version_import(dir.path(), "mod.py", "from .x import __version__"),
+            None
+        );
+    }
 
     #[test]
     fn finds_literal_dunder_version() {

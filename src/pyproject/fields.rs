@@ -91,6 +91,35 @@ fn describe(item: &Item) -> &'static str {
     }
 }
 
+/// One entry of an array of tables: the table (`None` if the entry is not one) and its span.
+pub type TableEntry<'a> = (Option<&'a dyn TableLike>, Option<Range<usize>>);
+
+/// The entries of an array of tables in either TOML form: `[[a.b]]` tables, or an array of
+/// inline tables. An entry that is not a table comes back as `None` with its span; an item
+/// that is neither kind of array gives `None`.
+pub fn table_entries(item: &Item) -> Option<Vec<TableEntry<'_>>> {
+    if let Some(array) = item.as_array() {
+        return Some(
+            array
+                .iter()
+                .map(|value| {
+                    (
+                        value.as_inline_table().map(|t| t as &dyn TableLike),
+                        value.span(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    let tables = item.as_array_of_tables()?;
+    Some(
+        tables
+            .iter()
+            .map(|table| (Some(table as &dyn TableLike), table.span()))
+            .collect(),
+    )
+}
+
 impl Checker {
     /// Records a diagnostic.
     pub fn push(&mut self, diagnostic: Diagnostic) {

@@ -1,6 +1,6 @@
 //! `authors` and `maintainers`.
 
-use super::fields::{Checker, TableAt};
+use super::fields::{table_entries, Checker, TableAt};
 use crate::error::Diagnostic;
 
 /// An author or maintainer.
@@ -19,20 +19,20 @@ pub fn read_people(checker: &mut Checker, project: &TableAt<'_>, field: &str) ->
     let Some(item) = project.get(field) else {
         return Vec::new();
     };
-    let Some(array) = item.as_array() else {
+    let Some(entries) = table_entries(item) else {
         checker.wrong_type(&key, item, "an array of tables", &example);
         return Vec::new();
     };
     let mut people = Vec::new();
-    for (i, value) in array.iter().enumerate() {
+    for (i, (table, span)) in entries.into_iter().enumerate() {
         let entry_key = format!("{key}[{i}]");
-        let Some(table) = value.as_inline_table() else {
+        let Some(table) = table else {
             checker.push(
                 Diagnostic::new(
                     &key,
                     format!("`{entry_key}` must be a table with `name` and/or `email`"),
                 )
-                .at(value.span())
+                .at(span)
                 .help(format!("write it like: {example}")),
             );
             continue;
@@ -40,7 +40,7 @@ pub fn read_people(checker: &mut Checker, project: &TableAt<'_>, field: &str) ->
         let at = TableAt {
             key: entry_key.clone(),
             table,
-            span: value.span(),
+            span: span.clone(),
         };
         checker.unknown_keys(&at, &["name", "email"]);
         let name = checker.string(&at, "name", "name = \"Jane Doe\"");
@@ -92,7 +92,7 @@ pub fn read_people(checker: &mut Checker, project: &TableAt<'_>, field: &str) ->
         if name.is_none() && email.is_none() {
             checker.push(
                 Diagnostic::new(&entry_key, format!("`{entry_key}` needs `name` or `email`"))
-                    .at(value.span())
+                    .at(span)
                     .help(format!("write it like: {example}")),
             );
             continue;

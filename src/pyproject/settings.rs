@@ -1,6 +1,6 @@
 //! `[tool.rustbackend]`: the backend's own settings, with their defaults in one place.
 
-use super::fields::{Checker, TableAt};
+use super::fields::{table_entries, Checker, TableAt};
 use crate::error::Diagnostic;
 use crate::names;
 
@@ -226,7 +226,7 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
     let Some(item) = table.get("ext-modules") else {
         return Vec::new();
     };
-    let Some(array) = item.as_array_of_tables() else {
+    let Some(entries) = table_entries(item) else {
         checker.wrong_type(
             "tool.rustbackend.ext-modules",
             item,
@@ -236,11 +236,20 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
         return Vec::new();
     };
     let mut modules = Vec::new();
-    for (i, module) in array.iter().enumerate() {
+    for (i, (module, span)) in entries.into_iter().enumerate() {
+        let key = format!("tool.rustbackend.ext-modules[{i}]");
+        let Some(module) = module else {
+            checker.push(
+                Diagnostic::new(&key, format!("`{key}` must be a table"))
+                    .at(span)
+                    .help(format!("write it like:\n{example}")),
+            );
+            continue;
+        };
         let at = TableAt {
-            key: format!("tool.rustbackend.ext-modules[{i}]"),
+            key,
             table: module,
-            span: module.span(),
+            span,
         };
         checker.unknown_keys(&at, EXT_MODULE_KEYS);
         let name = checker.string(&at, "name", "name = \"my_package._speedups\"");

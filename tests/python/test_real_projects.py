@@ -17,6 +17,11 @@ from conftest import run
 # (project, version) pairs; their published wheels are pure Python.
 REAL = [
     ("tomli", "2.2.1"),
+    ("packaging", "24.2"),
+    ("typing_extensions", "4.12.2"),
+    ("idna", "3.10"),
+    ("click", "8.1.8"),
+    ("wheel", "0.45.1"),
 ]
 COMPARED_FIELDS = [
     "name", "version", "summary", "requires_python", "classifiers", "keywords", "author",
