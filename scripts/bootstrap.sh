@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Creates .venv with the pinned tools (tests/python/requirements.txt), .venv-pdm with pdm
-# (tests/python/requirements-pdm.txt), and builds the
-# rustbackend wheel into target/wheelhouse/. Sourced by demo.sh and test.sh.
+# Creates .venv with the pinned tools (tests/python/requirements.txt) and builds the
+# rustbackend wheel into target/wheelhouse/. Sourced by demo.sh and test.sh; defines
+# make_venv for other pinned tool sets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 PYTHON=${PYTHON:-python3}
 VENV="$ROOT/.venv"
-PDM_VENV="$ROOT/.venv-pdm"
 
 # make_venv DIR REQUIREMENTS: (re)creates DIR when the pinned requirements changed.
 make_venv() {
@@ -22,8 +21,6 @@ make_venv() {
     fi
 }
 make_venv "$VENV" "$ROOT/tests/python/requirements.txt"
-make_venv "$PDM_VENV" "$ROOT/tests/python/requirements-pdm.txt"
-export RUSTBACKEND_PDM="$PDM_VENV/bin/pdm"
 echo "== building the rustbackend wheel (maturin, release)"
 rm -rf "$ROOT/target/wheelhouse"
 "$VENV/bin/maturin" build --release --quiet -o "$ROOT/target/wheelhouse" >/dev/null

@@ -11,6 +11,9 @@ echo "== cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --features python --lib -- -D warnings
 source scripts/bootstrap.sh
+# pdm pins installer<0.8, which cannot share .venv (installer 1.1.0): its own venv.
+make_venv "$ROOT/.venv-pdm" "$ROOT/tests/python/requirements-pdm.txt"
+export RUSTBACKEND_PDM="$ROOT/.venv-pdm/bin/pdm"
 echo "== cargo test"
 RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet
 echo "== end-to-end tests (pytest)"
