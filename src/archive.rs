@@ -206,6 +206,44 @@ fn record_line(path: &str, digest: &[u8], size: u64) -> String {
     format!("{},{},{size}\n", record_path(path), record_digest(digest))
 }
 
+/// An entry with its size and executable bit, from one `stat`.
+type Sized<'a> = (&'a Entry, u64, bool);
+
+/// A piece of an entry list as the writers take it: one entry of [`PARALLEL_LIMIT`] bytes or
+/// more, streamed alone, or a batch of smaller consecutive entries, read in parallel.
+enum Part<'a> {
+    Large(&'a Entry),
+    Batch(Vec<Sized<'a>>),
+}
+
+/// Stats every entry in parallel and splits the list, in order, into large entries and
+/// batches of at most [`BATCH_BYTES`] of input and [`BATCH_ENTRIES`] entries, so the memory
+/// that a batch holds stays bounded.
+fn split_for_parallel(entries: &[Entry]) -> Result<Vec<Part<'_>>> {
+    let stats: Vec<Result<(u64, bool)>> = entries.par_iter().map(Entry::stat).collect();
+    let mut parts = Vec::new();
+    let mut batch: Vec<Sized<'_>> = Vec::new();
+    let mut bytes = 0;
+    for (entry, stat) in entries.iter().zip(stats) {
+        let (len, executable) = stat?;
+        let full = batch.len() == BATCH_ENTRIES || (!batch.is_empty() && bytes + len > BATCH_BYTES);
+        if (len >= PARALLEL_LIMIT || full) && !batch.is_empty() {
+            parts.push(Part::Batch(std::mem::take(&mut batch)));
+            bytes = 0;
+        }
+        if len >= PARALLEL_LIMIT {
+            parts.push(Part::Large(entry));
+        } else {
+            bytes += len;
+            batch.push((entry, len, executable));
+        }
+    }
+    if !batch.is_empty() {
+        parts.push(Part::Batch(batch));
+    }
+    Ok(parts)
+}
+
 /// Entries read, hashed and compressed off the writer's thread: a small zip archive of a run
 /// of consecutive entries (one zip writer per run, so its deflate state is reused from entry
 /// to entry) and their RECORD lines, in order.
@@ -217,7 +255,7 @@ struct PreparedRun {
 /// Compresses a run of consecutive entries, each smaller than [`PARALLEL_LIMIT`], into an
 /// in-memory zip archive that [`WheelWriter::add_all`] merges into the wheel as it is.
 fn prepare_run(
-    run: &[(&Entry, u64, bool)],
+    run: &[Sized<'_>],
     options: SimpleFileOptions,
     target: &Path,
 ) -> Result<PreparedRun> {
@@ -444,32 +482,14 @@ impl WheelWriter {
     /// batch is cut into runs of consecutive entries, each compressed into a small archive
     /// by one worker, and the runs are merged in order: the archive order is the order given.
     pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
-        let stats: Vec<Result<(u64, bool)>> = entries.par_iter().map(Entry::stat).collect();
-        let mut sized = Vec::with_capacity(entries.len());
-        for (entry, stat) in entries.iter().zip(stats) {
-            let (len, executable) = stat?;
-            sized.push((entry, len, executable));
-        }
-        let mut rest = sized.as_slice();
-        while let Some(&(first, first_len, _)) = rest.first() {
-            if first_len >= PARALLEL_LIMIT {
-                self.add(first)?;
-                rest = &rest[1..];
-                continue;
-            }
-            let mut taken = 0;
-            let mut bytes = 0;
-            for &(_, len, _) in rest {
-                if len >= PARALLEL_LIMIT
-                    || taken == BATCH_ENTRIES
-                    || (taken > 0 && bytes + len > BATCH_BYTES)
-                {
-                    break;
+        for part in split_for_parallel(entries)? {
+            let batch = match part {
+                Part::Large(entry) => {
+                    self.add(entry)?;
+                    continue;
                 }
-                bytes += len;
-                taken += 1;
-            }
-            let (batch, remaining) = rest.split_at(taken);
+                Part::Batch(batch) => batch,
+            };
             let run_len = batch
                 .len()
                 .div_ceil(4 * rayon::current_num_threads())
@@ -488,7 +508,6 @@ impl WheelWriter {
                     .map_err(|e| self.zip_error(e))?;
                 self.record.push_str(&run.record);
             }
-            rest = remaining;
         }
         Ok(())
     }
@@ -544,13 +563,45 @@ impl SdistWriter {
         })
     }
 
-    /// Adds one entry.
+    /// Adds one entry, streaming it.
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
         let opened = entry.open()?;
+        self.append(entry, opened.len, opened.executable, opened.reader)
+    }
+
+    /// Adds entries in order; files smaller than [`PARALLEL_LIMIT`] are read in parallel, in
+    /// batches of at most [`BATCH_BYTES`], while the tar stream stays in the order given.
+    pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
+        for part in split_for_parallel(entries)? {
+            match part {
+                Part::Large(entry) => self.add(entry)?,
+                Part::Batch(batch) => {
+                    let contents: Vec<Result<std::borrow::Cow<'_, [u8]>>> = batch
+                        .par_iter()
+                        .map(|(entry, len, _)| entry.read_all(*len))
+                        .collect();
+                    for ((entry, len, executable), data) in batch.iter().zip(contents) {
+                        self.append(entry, *len, *executable, &*data?)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends one member: a header (with a pax record for a long or non-ASCII path), then
+    /// `len` bytes from `reader`.
+    fn append(
+        &mut self,
+        entry: &Entry,
+        len: u64,
+        executable: bool,
+        reader: impl Read,
+    ) -> Result<()> {
         let mut header = tar::Header::new_ustar();
         header.set_entry_type(tar::EntryType::Regular);
-        header.set_size(opened.len);
-        header.set_mode(normalized_mode(opened.executable));
+        header.set_size(len);
+        header.set_mode(normalized_mode(executable));
         header.set_mtime(self.epoch);
         header.set_uid(0);
         header.set_gid(0);
@@ -575,7 +626,7 @@ impl SdistWriter {
         }
         header.set_cksum();
         self.tar
-            .append(&header, opened.reader)
+            .append(&header, reader)
             .map_err(|e| copy_error(&self.target, e))
     }
 
@@ -669,6 +720,49 @@ mod tests {
         // An empty file.
         std::fs::write(&path, "").unwrap();
         assert!(entry.read_all(0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn entries_split_into_bounded_batches_and_large_files_in_order() {
+        let big = PARALLEL_LIMIT as usize;
+        let mut entries: Vec<Entry> = (0..BATCH_ENTRIES + 3)
+            .map(|i| Entry::bytes(format!("s{i}"), vec![b'x'; 10]))
+            .collect();
+        entries.insert(2, Entry::bytes("large", vec![0u8; big]));
+        entries.push(Entry::bytes("half-1", vec![0u8; big - 1]));
+        entries.push(Entry::bytes("half-2", vec![0u8; big - 1]));
+        entries.push(Entry::bytes("half-3", vec![0u8; big - 1]));
+        entries.push(Entry::bytes("half-4", vec![0u8; big - 1]));
+        entries.push(Entry::bytes("half-5", vec![0u8; big - 1]));
+        let parts = split_for_parallel(&entries).unwrap();
+        let shape: Vec<String> = parts
+            .iter()
+            .map(|part| match part {
+                Part::Large(entry) => entry.path.clone(),
+                Part::Batch(batch) => format!("{}x{}", batch.len(), batch[0].0.path),
+            })
+            .collect();
+        // Order kept; a large entry stands alone; batches stop at BATCH_ENTRIES entries and
+        // at BATCH_BYTES of input (a small file and three just under 8 MiB fit in 32 MiB; a
+        // fourth would not).
+        assert_eq!(
+            shape,
+            [
+                "2xs0".to_string(),
+                "large".to_string(),
+                format!("{BATCH_ENTRIES}xs2"),
+                "4xs4098".to_string(),
+                "2xhalf-4".to_string(),
+            ]
+        );
+        let total: usize = parts
+            .iter()
+            .map(|part| match part {
+                Part::Large(_) => 1,
+                Part::Batch(batch) => batch.len(),
+            })
+            .sum();
+        assert_eq!(total, entries.len());
     }
 
     #[test]

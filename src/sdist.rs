@@ -119,10 +119,13 @@ pub fn write_sdist(plan: &Plan, entries: &[Entry], out_dir: &Path, epoch: u64) -
     let base = plan.sdist_base();
     let target = out_dir.join(format!("{base}.tar.gz"));
     let mut writer = SdistWriter::create(&target, epoch, plan.compression_level())?;
-    for entry in entries {
-        let mut entry = entry.clone();
-        entry.path = format!("{base}/{}", entry.path);
-        writer.add(&entry)?;
-    }
+    let prefixed: Vec<Entry> = entries
+        .iter()
+        .map(|entry| Entry {
+            path: format!("{base}/{}", entry.path),
+            contents: entry.contents.clone(),
+        })
+        .collect();
+    writer.add_all(&prefixed)?;
     writer.finish()
 }
