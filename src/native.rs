@@ -94,16 +94,25 @@ fn compile(
         Some((first, rest)) => (first.clone(), rest.to_vec()),
         None => ("cc".to_string(), Vec::new()),
     };
+    // The compiler runs in the project directory on relative paths, and the directory is
+    // mapped to `.` in the debug information: the checkout path never reaches the binary,
+    // so two checkouts of the same sources build the same bytes.
+    let root = plan
+        .project_dir
+        .canonicalize()
+        .map_err(|e| Error::io("read", &plan.project_dir, e))?;
     let mut objects = Vec::new();
     for (i, source) in module.sources.iter().enumerate() {
         let object = objects_dir.path().join(format!("{i}.o"));
         let mut command = Command::new(&compiler);
+        command.current_dir(&root).env("PWD", &root);
         command.args(&compiler_args);
         command.args(words(config.get("CFLAGS")));
         command.args(words(config.get("CCSHARED")));
+        command.arg(format!("-fdebug-prefix-map={}=.", root.display()));
         command.arg(format!("-I{}", config.get("include")));
         for dir in &module.include_dirs {
-            command.arg(format!("-I{}", plan.project_dir.join(dir).display()));
+            command.arg(format!("-I{dir}"));
         }
         for (name, value) in &module.define_macros {
             match value {
@@ -114,11 +123,7 @@ fn compile(
         if let Some((major, minor)) = module.py_limited_api {
             command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
         }
-        command
-            .arg("-c")
-            .arg(plan.project_dir.join(source))
-            .arg("-o")
-            .arg(&object);
+        command.arg("-c").arg(source).arg("-o").arg(&object);
         run(command, &what)?;
         objects.push(object);
     }

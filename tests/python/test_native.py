@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -87,6 +88,28 @@ def test_editable_install_compiles_next_to_the_sources(frontend_env, tmp_path):
     assert [p.name for p in built] == ["_speedups.cpython-311-x86_64-linux-gnu.so"]
     where = run([vpython, "-c", "import acme_fast._speedups as s; print(s.__file__); print(s.scale(2.0))"], cwd=tmp_path).stdout.split()
     assert Path(where[0]).resolve() == built[0].resolve() and where[1] == "4.0"
+
+
+def test_native_wheels_are_byte_identical_across_checkout_paths(backend_venv, tmp_path):
+    """The compiler runs on relative paths with the checkout mapped to `.` in the debug
+    information, so neither the checkout path nor a symlink in it reaches the binary."""
+    wheels = []
+    (tmp_path / "other").mkdir()
+    (tmp_path / "via-link").symlink_to(tmp_path / "other")
+    for i, where in enumerate(("one/c-extension", "via-link/much/deeper/c-extension")):
+        project = tmp_path / where
+        shutil.copytree(SAMPLES / "c-extension", project)
+        out = tmp_path / f"out-{i}"
+        run([backend_venv.python, "-c", "import rustbackend, sys; rustbackend.build_wheel(sys.argv[1])", out],
+            env=backend_venv.env, cwd=project)
+        (wheel,) = out.iterdir()
+        wheels.append(wheel.read_bytes())
+        with zipfile.ZipFile(wheel) as zf:
+            binary = next(zf.read(n) for n in zf.namelist() if n.endswith(".so"))
+        assert str(tmp_path).encode() not in binary
+        if "-g" in sysconfig.get_config_var("CFLAGS").split():  # debug info names the source
+            assert b"csrc/speedups.c" in binary
+    assert wheels[0] == wheels[1]
 
 
 def test_compiler_errors_are_shown_in_full(backend_venv, tmp_path):
