@@ -38,7 +38,9 @@ fn version_assignment() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"(?m)^__version__\s*(?::\s*str\s*)?=\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$"#,
+            // `__version__ = "1.0"`, `__version__: str = "1.0"`, or a chained assignment
+            // such as setuptools-scm's generated `__version__ = version = '1.0'`.
+            r#"(?m)^(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)*__version__\s*(?::\s*str\s*)?=\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$"#,
         )
         .expect("the version pattern is valid")
     })
@@ -366,7 +368,16 @@ mod tests {
             find_dunder_version("x = 1\n__version__: str = '2.0'  # bump\n"),
             Some("2.0")
         );
+        assert_eq!(
+            find_dunder_version("version: str\n__version__ = version = '2.2.3'\n"),
+            Some("2.2.3")
+        );
+        assert_eq!(
+            find_dunder_version("VERSION = __version__ = \"4.1\"\n"),
+            Some("4.1")
+        );
         assert_eq!(find_dunder_version("__version__ = get_version()\n"), None);
+        assert_eq!(find_dunder_version("__version__ = version\n"), None);
         assert_eq!(find_dunder_version("    __version__ = '1'\n"), None);
     }
 
