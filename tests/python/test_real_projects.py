@@ -3,13 +3,14 @@ rustbackend, build, and compare with the wheel its authors published."""
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import json
 import os
 import re
 import sys
-import urllib.request
 import tarfile
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -94,10 +95,15 @@ def payload(wheel: Path) -> list:
         return sorted(n for n in zf.namelist() if ".dist-info/" not in n)
 
 
-def metadata(wheel: Path, validate: bool = True) -> Metadata:
+def dist_info_text(wheel: Path, name: str) -> str:
+    """The text of `*.dist-info/<name>` in the wheel, or "" when it has none."""
     with zipfile.ZipFile(wheel) as zf:
-        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
-        return Metadata.from_email(zf.read(name), validate=validate)
+        found = [n for n in zf.namelist() if n.endswith(f".dist-info/{name}")]
+        return zf.read(found[0]).decode() if found else ""
+
+
+def metadata(wheel: Path, validate: bool = True) -> Metadata:
+    return Metadata.from_email(dist_info_text(wheel, "METADATA"), validate=validate)
 
 
 @pytest.mark.parametrize("project,version", REAL)
@@ -136,15 +142,8 @@ def requirements(meta: Metadata) -> list:
 
 
 def entry_points(wheel: Path) -> set:
-    """entry_points.txt as (group, name, object reference) triples, spacing ignored."""
-    with zipfile.ZipFile(wheel) as zf:
-        names = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
-        text = zf.read(names[0]).decode() if names else ""
-    group, found = None, set()
-    for line in text.splitlines():
-        if line.startswith("["):
-            group = line.strip("[] ")
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            found.add((group, name.strip(), value.strip()))
-    return found
+    """entry_points.txt (an INI file) as (group, name, object reference) triples."""
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # names are case-sensitive
+    parser.read_string(dist_info_text(wheel, "entry_points.txt"))
+    return {(group, name, value) for group in parser.sections() for name, value in parser[group].items()}
