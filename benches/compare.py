@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "target" / "bench"
 
-# Backend name -> (PyPI requirement, hook module). rustbackend comes from target/wheelhouse.
+# Backend name -> (PyPI requirement, hook module). rustbackend comes from target/wheelhouse;
+# --candidate LABEL=WHEEL adds other rustbackend builds as backends named rustbackend[LABEL].
 BACKENDS = {
     "rustbackend": ("rustbackend", "rustbackend"),
     "uv_build": ("uv-build==0.13.6", "uv_build"),
@@ -46,6 +47,8 @@ BACKENDS = {
     "pdm-backend": ("pdm-backend==2.5.0", "pdm.backend"),
 }
 REAL_PROJECT = ("flask", "3.1.3")
+# rustbackend[LABEL] -> the wheel to install for it (from --candidate).
+CANDIDATES: dict = {}
 
 PYPROJECT = """\
 [build-system]
@@ -168,11 +171,11 @@ def backend_python(backend: str, tools_python: Path) -> Path:
     if not python.exists():
         log(f"installing {backend} ...")
         subprocess.run([str(tools_python), "-m", "venv", "--without-pip", str(venv)], check=True)
-        if backend != "rustbackend":
+        if not backend.startswith("rustbackend"):
             subprocess.run([*pip, BACKENDS[backend][0]], check=True)
-    if backend == "rustbackend":
-        # Always the wheel just built, even if this venv holds an older one.
-        wheel = next((ROOT / "target" / "wheelhouse").glob("rustbackend-*.whl"))
+    if backend.startswith("rustbackend"):
+        # Always the wheel just built (or the candidate's), even if this venv holds an older one.
+        wheel = CANDIDATES.get(backend) or next((ROOT / "target" / "wheelhouse").glob("rustbackend-*.whl"))
         subprocess.run([*pip, "--force-reinstall", "--no-deps", str(wheel)], check=True)
     return python
 
@@ -245,14 +248,22 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test)")
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only these corpora")
     parser.add_argument("--backend", action="append", choices=list(BACKENDS), help="only these backends")
+    parser.add_argument("--candidate", action="append", default=[], metavar="LABEL=WHEEL",
+                        help="also measure this rustbackend wheel, as rustbackend[LABEL] (before/after comparisons)")
     args = parser.parse_args()
+    for candidate in args.candidate:
+        label, _, wheel = candidate.partition("=")
+        name = f"rustbackend[{label}]"
+        BACKENDS[name] = BACKENDS["rustbackend"]
+        CANDIDATES[name] = Path(wheel).resolve()
     tools_python = Path(sys.executable)
     runs = {"tiny": 10, "many": 3, "data": 3, "real": 5}
     if args.quick:
         runs = {k: 1 for k in runs}
-    backends = args.backend or list(BACKENDS)
+    backends = args.backend or [b for b in BACKENDS if b not in CANDIDATES]
     if "rustbackend" not in backends:
         backends.insert(0, "rustbackend")
+    backends[1:1] = list(CANDIDATES)
     pythons = {b: backend_python(b, tools_python) for b in backends}
     print(f"# Build benchmark ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
     baseline = python_startup(pythons["rustbackend"], 20)

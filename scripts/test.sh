@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# Runs every test from nothing: Rust format and lint checks, the pinned tool venv and the
-# backend wheel (scripts/bootstrap.sh), cargo test (its property test drives the pinned
-# installer), then the end-to-end suite that drives real pip, build, uv, installer, twine
-# and mypy in fresh venvs. Extra arguments go to pytest.
+# Runs every test from nothing: Rust format and lint checks (for Linux, Windows and macOS),
+# the pinned tool venv and the release-grade backend wheel (scripts/bootstrap.sh), the release
+# artifacts (scripts/release-build.sh), cargo test (its property test drives the pinned
+# installer), the Rust suite for Windows under Wine, actionlint on the release workflow, then
+# the end-to-end suite that drives real pip, build, uv, installer, twine and mypy in fresh
+# venvs. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy"
+bash scripts/install-system-tools.sh
+echo "== cargo clippy (Linux)"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --features python --lib -- -D warnings
+for target in x86_64-pc-windows-msvc aarch64-apple-darwin x86_64-apple-darwin; do
+    echo "== cargo clippy ($target)"
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target" >/dev/null
+    cargo clippy --quiet --target "$target" --all-targets -- -D warnings
+    cargo clippy --quiet --target "$target" --features python --lib -- -D warnings
+done
 source scripts/bootstrap.sh
+echo "== python scripts/check_version.py"
+"$VENV/bin/python" scripts/check_version.py
+echo "== actionlint"
+"$VENV/bin/actionlint" -no-color .github/workflows/*.yml
+echo "== release artifacts (scripts/release-build.sh target/release-artifacts)"
+export RUSTBACKEND_RELEASE_DIR="$ROOT/target/release-artifacts"
+rm -rf "$RUSTBACKEND_RELEASE_DIR"
+bash scripts/release-build.sh "$RUSTBACKEND_RELEASE_DIR" sdist musllinux-x86_64 manylinux-aarch64 >/dev/null
+cp "$RUSTBACKEND_WHEELHOUSE"/rustbackend-*.whl "$RUSTBACKEND_RELEASE_DIR/"
+ls "$RUSTBACKEND_RELEASE_DIR"
 # pdm pins installer<0.8, which cannot share .venv (installer 1.1.0): its own venv.
 make_venv "$ROOT/.venv-pdm" "$ROOT/tests/python/requirements-pdm.txt"
 export RUSTBACKEND_PDM="$ROOT/.venv-pdm/bin/pdm"
 echo "== cargo test"
 RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet
+echo "== cargo test for Windows, under Wine (scripts/wine-test.sh)"
+bash scripts/wine-test.sh
 echo "== end-to-end tests (pytest)"
 "$VENV/bin/python" -m pytest tests/python -q "$@"

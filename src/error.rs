@@ -153,7 +153,7 @@ pub enum Error {
     #[error("{0}")]
     Config(Report),
     /// A file system operation failed.
-    #[error("could not {action} `{}`: {source}", path.display())]
+    #[error("could not {action} `{}`: {}", path.display(), io_text(source))]
     Io {
         /// What we were doing, such as "read" or "create".
         action: &'static str,
@@ -193,6 +193,18 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// An I/O error as users read it, the same on every platform where the platforms mean the
+/// same: Windows words a missing file "File not found." where Unix says "No such file or
+/// directory" (both are OS error 2), and error snapshots must not depend on where they run.
+pub fn io_text(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound if error.raw_os_error() == Some(2) => {
+            "No such file or directory (os error 2)".to_string()
+        }
+        _ => error.to_string(),
     }
 }
 

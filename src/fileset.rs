@@ -229,13 +229,12 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
             )));
         }
         let relative = path.strip_prefix(project_dir).unwrap_or(path);
-        let Some(relative) = relative.to_str() else {
+        let Some(relative) = archive_path(relative) else {
             return Err(Error::Input(format!(
                 "the file name `{}` is not valid UTF-8; rename it",
                 path.display()
             )));
         };
-        let relative = relative.to_string();
         let name = relative.rsplit('/').next().unwrap_or(&relative);
         if !options.everything && is_secret_file(name) {
             result.skipped_secrets.push(relative.clone());
@@ -250,6 +249,33 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         .files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(result)
+}
+
+/// The archive path of `relative`, a path below the project root: its names joined with
+/// `/` whatever the platform's separator (`src\pkg\mod.py` on Windows becomes
+/// `src/pkg/mod.py`); `None` when a name is not valid UTF-8.
+pub fn archive_path(relative: &Path) -> Option<String> {
+    let mut path = String::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(name) => {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(name.to_str()?);
+            }
+            std::path::Component::CurDir => {}
+            // Roots, prefixes and `..` cannot come out of a walk below the project; keep
+            // them visible so that check_archive_paths refuses them.
+            other => {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(other.as_os_str().to_str()?);
+            }
+        }
+    }
+    Some(path)
 }
 
 /// Checks that the symbolic link `path` resolves to something inside `canonical_root`.
@@ -321,6 +347,11 @@ fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error
                 path.unwrap_or(start).display()
             ))
         }
+        ignore::Error::Io(io) => Error::Input(format!(
+            "cannot read `{}`: {}",
+            path.unwrap_or(start).display(),
+            crate::error::io_text(io)
+        )),
         other => Error::Input(format!(
             "cannot read `{}`: {other}",
             path.unwrap_or(start).display()
@@ -437,6 +468,41 @@ mod tests {
         assert!(check_archive_paths(["a/b\tc.py"]).is_err());
         assert!(check_archive_paths(["a\\b.py"]).is_err());
         assert!(check_archive_paths(["../x.py"]).is_err());
+    }
+
+    #[test]
+    fn archive_paths_use_forward_slashes() {
+        assert_eq!(
+            archive_path(Path::new("src/pkg/mod.py")).unwrap(),
+            "src/pkg/mod.py"
+        );
+        assert_eq!(
+            archive_path(Path::new("./src/./mod.py")).unwrap(),
+            "src/mod.py"
+        );
+        assert_eq!(archive_path(Path::new("README.md")).unwrap(), "README.md");
+        // On Unix a backslash is part of a name, which check_archive_paths refuses.
+        #[cfg(unix)]
+        assert_eq!(archive_path(Path::new(r"a\b.py")).unwrap(), r"a\b.py");
+    }
+
+    /// What a walk yields on Windows: `\`-separated, sometimes mixed with `/`.
+    #[cfg(windows)]
+    #[test]
+    fn windows_paths_become_archive_paths() {
+        assert_eq!(
+            archive_path(Path::new(r"src\pkg\mod.py")).unwrap(),
+            "src/pkg/mod.py"
+        );
+        assert_eq!(
+            archive_path(Path::new(r"src\pkg/sub\x.py")).unwrap(),
+            "src/pkg/sub/x.py"
+        );
+        let root = Path::new(r"C:\work\proj");
+        let file = root.join("src").join("pkg").join("__init__.py");
+        let relative = file.strip_prefix(root).unwrap();
+        assert_eq!(archive_path(relative).unwrap(), "src/pkg/__init__.py");
+        assert!(check_archive_paths([archive_path(relative).unwrap().as_str()]).is_ok());
     }
 
     #[test]

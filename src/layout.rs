@@ -42,14 +42,35 @@ fn candidates(project_dir: &Path, root: &str, name: &str) -> Vec<(String, bool)>
     let rel = name.replace('.', "/");
     let mut found = Vec::new();
     let dir = join(root, &rel);
-    if project_dir.join(&dir).is_dir() {
+    if project_dir.join(&dir).is_dir() && spelled_exactly(project_dir, &dir) {
         found.push((dir, true));
     }
     let file = join(root, &format!("{rel}.py"));
-    if !name.ends_with("-stubs") && project_dir.join(&file).is_file() {
+    if !name.ends_with("-stubs")
+        && project_dir.join(&file).is_file()
+        && spelled_exactly(project_dir, &file)
+    {
         found.push((file, false));
     }
     found
+}
+
+/// Whether every name of the `/`-separated `rel` below `base` is spelled on disk exactly as
+/// given. On case-insensitive file systems (macOS, Windows) `src/mypkg` exists when the
+/// directory is `src/MyPkg`; packing it as `mypkg/` would give a wheel whose import works
+/// there and fails on Linux, so only an exact spelling is a module.
+fn spelled_exactly(base: &Path, rel: &str) -> bool {
+    let mut dir = base.to_path_buf();
+    for name in rel.split('/') {
+        let listed = std::fs::read_dir(&dir).is_ok_and(|mut entries| {
+            entries.any(|e| e.is_ok_and(|e| e.file_name() == std::ffi::OsStr::new(name)))
+        });
+        if !listed {
+            return false;
+        }
+        dir.push(name);
+    }
+    true
 }
 
 /// The module name derived from the project name: the import name, or for a PEP 561 stub
@@ -160,4 +181,32 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
         module_root: module_root.unwrap_or("").to_string(),
         modules,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_exact_spelling_is_a_module() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/MyPkg")).unwrap();
+        std::fs::write(dir.path().join("src/MyPkg/__init__.py"), "").unwrap();
+        std::fs::write(dir.path().join("Single.py"), "").unwrap();
+        assert!(spelled_exactly(dir.path(), "src/MyPkg"));
+        assert!(!spelled_exactly(dir.path(), "src/mypkg"));
+        assert!(!spelled_exactly(dir.path(), "SRC/MyPkg"));
+        assert_eq!(
+            candidates(dir.path(), "src", "MyPkg"),
+            vec![("src/MyPkg".to_string(), true)]
+        );
+        // A case-insensitive file system (Windows, macOS; Wine in our tests) says `src/mypkg`
+        // exists; it is still not the module `mypkg`.
+        assert!(candidates(dir.path(), "src", "mypkg").is_empty());
+        assert!(candidates(dir.path(), "", "single").is_empty());
+        assert_eq!(
+            candidates(dir.path(), "", "Single"),
+            vec![("Single.py".to_string(), false)]
+        );
+    }
 }

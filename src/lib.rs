@@ -261,11 +261,11 @@ pub fn list_artifact(project_dir: &Path, kind: ArtifactKind) -> Result<Vec<(Stri
         .into_iter()
         .map(|entry| {
             let source = match &entry.contents {
-                archive::Contents::File(source) => source
-                    .strip_prefix(project_dir)
-                    .unwrap_or(source)
-                    .to_string_lossy()
-                    .into_owned(),
+                archive::Contents::File(source) => {
+                    let relative = source.strip_prefix(project_dir).unwrap_or(source);
+                    fileset::archive_path(relative)
+                        .unwrap_or_else(|| relative.to_string_lossy().into_owned())
+                }
                 archive::Contents::Bytes(_) => "<generated>".to_string(),
             };
             (entry.path, source)

@@ -16,11 +16,9 @@ use crate::wheel;
 
 /// The path of a file relative to the project root, `/`-separated.
 fn project_relative(plan: &Plan, source: &Path) -> String {
-    source
-        .strip_prefix(&plan.project_dir)
-        .unwrap_or(source)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let relative = source.strip_prefix(&plan.project_dir).unwrap_or(source);
+    crate::fileset::archive_path(relative)
+        .unwrap_or_else(|| relative.to_string_lossy().into_owned())
 }
 
 /// The files of the sdist, relative to the project root, sorted, with PKG-INFO; and the

@@ -310,7 +310,13 @@ fn elf_arch(machine: u16, is_64: bool) -> Result<String, String> {
 
 /// Reads one binary's platform facts.
 pub fn platform_of(path: &Path) -> Result<Platform, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let data = std::fs::read(path).map_err(|e| {
+        format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            crate::error::io_text(&e)
+        )
+    })?;
     let object = Object::parse(&data).map_err(|e| {
         format!(
             "`{}` is not a binary rustbackend can read: {e}",

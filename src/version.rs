@@ -96,7 +96,7 @@ fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Resu
         fail(
             pyproject,
             "project.dynamic",
-            format!("`version` is dynamic, but `{relative}` cannot be read: {e}"),
+            format!("`version` is dynamic, but `{relative}` cannot be read: {}", crate::error::io_text(&e)),
             "create the file, set `tool.rustbackend.version-file` to the file holding `__version__`, or write `version` statically",
         )
     })?;
@@ -111,7 +111,7 @@ fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Resu
                 fail(
                     pyproject,
                     "project.dynamic",
-                    format!("`version` is dynamic; `{relative}` imports `__version__` from `{file}`, which cannot be read: {e}"),
+                    format!("`version` is dynamic; `{relative}` imports `__version__` from `{file}`, which cannot be read: {}", crate::error::io_text(&e)),
                     "set `tool.rustbackend.version-file` to the file holding `__version__`, or write `version` statically",
                 )
             })?;

@@ -68,7 +68,7 @@ impl Entry {
         match &self.contents {
             Contents::Bytes(data) => Ok((data.len() as u64, false)),
             Contents::File(source) => std::fs::metadata(source)
-                .map(|m| (m.len(), is_executable(&m)))
+                .map(|m| (m.len(), is_executable(source, &m)))
                 .map_err(|e| Error::io("stat", source, e)),
         }
     }
@@ -127,7 +127,7 @@ impl Entry {
                         path: source.clone(),
                     }),
                     len: metadata.len(),
-                    executable: is_executable(&metadata),
+                    executable: is_executable(source, &metadata),
                 })
             }
         }
@@ -242,15 +242,26 @@ fn copy_error(target: &Path, error: std::io::Error) -> Error {
     }
 }
 
+/// Whether the file gets mode 0755 in archives: its executable bits on Unix.
 #[cfg(unix)]
-fn is_executable(metadata: &std::fs::Metadata) -> bool {
+fn is_executable(_source: &Path, metadata: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt;
     metadata.permissions().mode() & 0o111 != 0
 }
 
+/// Whether the file gets mode 0755 in archives. Windows has no executable bits: a file that
+/// starts with `#!` is taken for an executable script (as Git for Windows and MSYS do), so a
+/// `scripts` data file packed there gets the mode it has in a Unix checkout.
 #[cfg(not(unix))]
-fn is_executable(_metadata: &std::fs::Metadata) -> bool {
-    false
+fn is_executable(source: &Path, _metadata: &std::fs::Metadata) -> bool {
+    let mut head = [0u8; 2];
+    File::open(source).is_ok_and(|mut f| f.read_exact(&mut head).is_ok() && is_shebang(&head))
+}
+
+/// Whether `head` (a file's first bytes) starts a `#!` script.
+#[cfg_attr(unix, allow(dead_code))]
+fn is_shebang(head: &[u8]) -> bool {
+    head.starts_with(b"#!")
 }
 
 /// The normalized mode for an entry.
@@ -294,6 +305,27 @@ fn persist(temp: NamedTempFile, target: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scripts_are_recognised_by_their_shebang() {
+        assert!(is_shebang(b"#!/usr/bin/env python\n"));
+        assert!(!is_shebang(b"# comment"));
+        assert!(!is_shebang(b""));
+    }
+
+    /// Windows has no executable bits: a `#!` script is packed 0755, anything else 0644.
+    #[cfg(windows)]
+    #[test]
+    fn windows_takes_shebang_files_for_executables() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("tool");
+        std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
+        let data = dir.path().join("data.txt");
+        std::fs::write(&data, "text").unwrap();
+        let meta = |p: &Path| std::fs::metadata(p).unwrap();
+        assert!(is_executable(&script, &meta(&script)));
+        assert!(!is_executable(&data, &meta(&data)));
+    }
+
     use super::*;
 
     fn read_all(entry: &Entry) -> std::io::Result<Vec<u8>> {

@@ -70,7 +70,11 @@ fn read_project_file(
             checker.push(
                 Diagnostic::new(
                     key,
-                    format!("cannot read `{}` (from `{key}`): {e}", file.value),
+                    format!(
+                        "cannot read `{}` (from `{key}`): {}",
+                        file.value,
+                        crate::error::io_text(&e)
+                    ),
                 )
                 .at(file.span.clone())
                 .help("create the file, or correct the path (it is relative to pyproject.toml)"),

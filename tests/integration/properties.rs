@@ -55,6 +55,8 @@ fn write_project(root: &Path, files: &BTreeMap<String, (Vec<u8>, bool)>) -> std:
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&target, fs::Permissions::from_mode(0o755))?;
         }
+        #[cfg(not(unix))]
+        let _ = executable;
     }
     Ok(())
 }
@@ -118,7 +120,12 @@ fn accepted_trees_yield_wheels_whose_record_installer_accepts() {
             case.set(case.get() + 1);
             let dir = tempfile::tempdir().unwrap();
             let project = dir.path().join("prop");
-            write_project(&project, &files).unwrap();
+            if let Err(e) = write_project(&project, &files) {
+                // Windows refuses some generated trees (a name ending in `.`, two names
+                // that differ only by case): such a project cannot exist there.
+                assert!(cfg!(windows), "{e}");
+                return Ok(());
+            }
             let case_out = out.path().join(format!("case{}", case.get()));
             // Rejections (such as two names differing only by case) are fine; panics are not.
             if let Ok(built) = build_wheel(&project, &case_out, None, &BuildOptions::default()) {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages and only when missing, the system tools that the
+# cross-platform tests use: Wine and mingw-w64 (the Rust suite for Windows, run under Wine)
+# qemu-user (the aarch64 wheel, run under emulation) and shellcheck (which actionlint runs on
+# the workflow's shell steps). Needs root (CI and this project's
+# machines run as root); prints what it installs.
+set -euo pipefail
+want=(wine64 gcc-mingw-w64-x86-64 qemu-user shellcheck)
+missing=()
+for package in "${want[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing ${missing[*]} (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

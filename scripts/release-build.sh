@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds the release artifacts that this Linux x86_64 machine can build:
+#
+#   bash scripts/release-build.sh OUTDIR [ARTIFACT ...]
+#
+# ARTIFACT is one of sdist, manylinux-x86_64, musllinux-x86_64, manylinux-aarch64 (all four
+# when none is named). Wheels are abi3 (CPython >= 3.8), cross-linked with zig (the pinned
+# `ziglang` package) against glibc 2.17 (manylinux2014) or musl 1.2. Every artifact is then
+# checked with `auditwheel show` (its tag must be the one it carries) and
+# `twine check --strict`; a wheel that fails either is removed and the script exits 1.
+# macOS and Windows wheels are built on their own runners by .github/workflows/release.yml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64 ...]" >&2; exit 2; }
+OUTDIR=$1
+shift
+ARTIFACTS=("$@")
+[ ${#ARTIFACTS[@]} -gt 0 ] || ARTIFACTS=(sdist manylinux-x86_64 musllinux-x86_64 manylinux-aarch64)
+source scripts/tools.sh
+mkdir -p "$OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+# maturin finds zig as `python -m ziglang` on PATH.
+export PATH="$VENV/bin:$PATH"
+
+# build_wheel RUST_TARGET COMPATIBILITY FILE_NAME_TAG AUDITWHEEL_TAG
+build_wheel() {
+    local target=$1 compat=$2 tag=$3 audit_tag=$4 built
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target" >/dev/null
+    echo "== wheel for $tag ($target, zig)"
+    local scratch
+    scratch=$(mktemp -d)
+    maturin build --release --quiet --zig --target "$target" --compatibility "$compat" -o "$scratch" >/dev/null
+    built=$(ls "$scratch"/rustbackend-*.whl)
+    if [[ $target == *-musl ]]; then
+        built=$(musl_libc_soname "$built" "$scratch" "${target%%-*}")
+    fi
+    case "$(basename "$built")" in
+        *"$tag"*) ;;
+        *) echo "error: $(basename "$built") does not carry the tag $tag" >&2; exit 1 ;;
+    esac
+    check_tag "$built" "$audit_tag"
+    mv "$built" "$OUTDIR/"
+    rm -rf "$scratch"
+}
+
+# zig links musl's libc by the name libc.so; musllinux wheels (and auditwheel, which reads
+# the libc from DT_NEEDED) expect the loader's own name, libc.musl-<arch>.so.1, which musl's
+# loader also resolves to itself. Rewrites the entry with patchelf and repacks with `wheel
+# pack`, which recomputes RECORD. Prints the new wheel's path.
+musl_libc_soname() {
+    local wheel=$1 scratch=$2 arch=$3 unpacked
+    unpacked="$scratch/unpacked"
+    "$VENV/bin/wheel" unpack -d "$unpacked" "$wheel" >/dev/null
+    find "$unpacked" -name '*.so' -print0 | while IFS= read -r -d '' lib; do
+        if "$VENV/bin/patchelf" --print-needed "$lib" | grep -qx libc.so; then
+            "$VENV/bin/patchelf" --replace-needed libc.so "libc.musl-$arch.so.1" "$lib"
+        fi
+    done
+    rm "$wheel"
+    SOURCE_DATE_EPOCH=315532800 "$VENV/bin/wheel" pack -d "$scratch" "$unpacked"/rustbackend-* >/dev/null
+    rm -rf "$unpacked"
+    ls "$scratch"/rustbackend-*.whl
+}
+
+# check_tag WHEEL PLATFORM_TAG: auditwheel must find the wheel consistent with the tag.
+check_tag() {
+    local report
+    report=$("$VENV/bin/auditwheel" show "$1" 2>&1) || { echo "$report" >&2; exit 1; }
+    if ! tr -s ' \n' ' ' <<<"$report" | grep -q "platform tag: \"$2\""; then
+        echo "error: auditwheel does not find $(basename "$1") consistent with $2:" >&2
+        echo "$report" >&2
+        exit 1
+    fi
+}
+
+for artifact in "${ARTIFACTS[@]}"; do
+    case "$artifact" in
+        sdist)
+            echo "== sdist"
+            rm -f "$OUTDIR"/rustbackend-*.tar.gz
+            maturin sdist --quiet -o "$OUTDIR" >/dev/null ;;
+        manylinux-x86_64)
+            build_wheel x86_64-unknown-linux-gnu manylinux2014 manylinux2014_x86_64.manylinux_2_17_x86_64 manylinux_2_17_x86_64 ;;
+        musllinux-x86_64)
+            build_wheel x86_64-unknown-linux-musl musllinux_1_2 musllinux_1_2_x86_64 musllinux_1_2_x86_64 ;;
+        manylinux-aarch64)
+            build_wheel aarch64-unknown-linux-gnu manylinux2014 manylinux2014_aarch64.manylinux_2_17_aarch64 manylinux_2_17_aarch64 ;;
+        *) echo "error: unknown artifact $artifact" >&2; exit 2 ;;
+    esac
+done
+"$VENV/bin/twine" check --strict "$OUTDIR"/rustbackend-* >/dev/null
+ls -l "$OUTDIR"

@@ -1,0 +1,169 @@
+"""rustbackend's own release artifacts (scripts/release-build.sh): the tags they carry agree
+with auditwheel, twine accepts them, the manylinux2014 wheel installs and builds a project on
+every CPython this machine has, the aarch64 wheel works under qemu, and the sdist builds
+from source through pip."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from conftest import ROOT, TOOLS_BIN, Venv, auditwheel_platform, copy_sample, run
+
+VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "Cargo.toml").read_text(), re.M).group(1)
+WHEEL_TAGS = {
+    "manylinux-x86_64": ("cp38-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64"),
+    "musllinux-x86_64": ("cp38-abi3-musllinux_1_2_x86_64", "musllinux_1_2_x86_64"),
+    "manylinux-aarch64": ("cp38-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64", "manylinux_2_17_aarch64"),
+}
+# The release wheel's budget: each isolated build of every user's project downloads it.
+WHEEL_BUDGET = 1_500_000
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release artifacts: built by scripts/test.sh (RUSTBACKEND_RELEASE_DIR), or here."""
+    given = os.environ.get("RUSTBACKEND_RELEASE_DIR")
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("release")
+    run(["bash", ROOT / "scripts" / "release-build.sh", out], cwd=ROOT)
+    return out
+
+
+def wheel_of(release: Path, artifact: str) -> Path:
+    return release / f"rustbackend-{VERSION}-{WHEEL_TAGS[artifact][0]}.whl"
+
+
+def only(wheel: Path, tmp_path: Path) -> Path:
+    """A wheelhouse holding just this wheel."""
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    shutil.copy2(wheel, house)
+    return house
+
+
+def test_release_holds_the_sdist_and_three_wheels_with_the_right_tags(release: Path) -> None:
+    names = sorted(p.name for p in release.iterdir())
+    expected = sorted([f"rustbackend-{VERSION}.tar.gz"] + [wheel_of(release, a).name for a in WHEEL_TAGS])
+    assert names == expected
+    for artifact, (_, platform) in WHEEL_TAGS.items():
+        # auditwheel, not our own reader, says which platform the binary is good for.
+        assert auditwheel_platform(wheel_of(release, artifact)) == platform
+    run([TOOLS_BIN / "twine", "check", "--strict", *sorted(release.iterdir())])
+
+
+def test_release_wheels_are_abi3_and_small(release: Path) -> None:
+    for artifact in WHEEL_TAGS:
+        wheel = wheel_of(release, artifact)
+        with zipfile.ZipFile(wheel) as zf:
+            members = zf.namelist()
+            tags = [l for l in zf.read(f"rustbackend-{VERSION}.dist-info/WHEEL").decode().splitlines()
+                    if l.startswith("Tag:")]
+        assert "rustbackend/_native.abi3.so" in members
+        assert tags and all(t.startswith("Tag: cp38-abi3-") for t in tags), tags
+        assert wheel.stat().st_size < WHEEL_BUDGET, f"{wheel.name}: {wheel.stat().st_size} bytes"
+
+
+def test_musl_wheel_links_musl_by_the_loader_name(release: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(wheel_of(release, "musllinux-x86_64")) as zf:
+        lib = tmp_path / "native.so"
+        lib.write_bytes(zf.read("rustbackend/_native.abi3.so"))
+    needed = run([TOOLS_BIN / "patchelf", "--print-needed", lib]).stdout.split()
+    assert needed == ["libc.musl-x86_64.so.1"]
+
+
+def pyenv_pythons() -> List[str]:
+    """Every CPython 3.8+ that pyenv has here (the newest patch release of each minor)."""
+    versions = Path.home() / ".pyenv" / "versions"
+    found: Dict[str, Path] = {}
+    for path in sorted(versions.glob("3.*")) if versions.exists() else []:
+        match = re.fullmatch(r"3\.(\d+)\.\d+", path.name)
+        if match and int(match.group(1)) >= 8 and (path / "bin" / "python3").exists():
+            found[f"3.{match.group(1)}"] = path / "bin" / "python3"
+    return [str(found[k]) for k in sorted(found, key=lambda v: int(v.split(".")[1]))]
+
+
+PYTHONS = pyenv_pythons()
+
+
+@pytest.mark.skipif(not PYTHONS, reason="pyenv has no CPython 3.8+ here")
+@pytest.mark.parametrize("python", PYTHONS, ids=[Path(p).parents[1].name for p in PYTHONS])
+def test_manylinux2014_wheel_builds_a_project_on_every_cpython(release: Path, python: str, tmp_path: Path) -> None:
+    house = only(wheel_of(release, "manylinux-x86_64"), tmp_path)
+    version = run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).stdout.strip()
+    # The interpreter's own pip picks the wheel in an isolated build, builds src-basic with
+    # it, installs the result and runs the sample's check.
+    out = run([python, ROOT / "scripts" / "smoke_test_wheel.py", house], cwd=tmp_path).stdout
+    assert f"ok: greet-1.2.0-py3-none-any.whl built by rustbackend on Python {version}" in out
+    assert "greet ok" in out
+
+
+def test_sdist_builds_and_installs_from_source_with_pip(release: Path, tmp_path: Path) -> None:
+    """`pip install rustbackend-*.tar.gz`: pip fetches maturin (pinned by a constraint, as the
+    build requirement) from the index, cargo compiles the core, and the result works."""
+    (sdist,) = release.glob("*.tar.gz")
+    constraints = tmp_path / "constraints.txt"
+    pins = (ROOT / "tests" / "python" / "requirements-release.txt").read_text()
+    constraints.write_text(re.search(r"^maturin==\S+$", pins, re.M).group(0) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
+    env.update(PIP_CONSTRAINT=str(constraints), PIP_DISABLE_PIP_VERSION_CHECK="1",
+               CARGO_TARGET_DIR=str(tmp_path / "cargo-target"))
+    env["PATH"] = f"{TOOLS_BIN}{os.pathsep}{env['PATH']}"
+    venv = Venv(tmp_path / "venv", env)
+    venv.pip("install", sdist)
+    assert venv.run(venv.bin / "rustbackend", "--version").stdout.split() == ["rustbackend", VERSION]
+    project = copy_sample("src-basic", tmp_path / "src")
+    built = venv.run(venv.bin / "rustbackend", "build", project, "-o", tmp_path / "out")
+    assert (tmp_path / "out" / "greet-1.2.0-py3-none-any.whl").is_file(), built.stdout + built.stderr
+    native = venv.py("import rustbackend._native as n; print(n.__file__)").stdout.strip()
+    assert native.endswith(".abi3.so") and str(venv.path) in native
+
+
+def aarch64_python() -> Path:
+    """CPython for aarch64 from Debian's packages, unpacked by scripts/aarch64-python.sh."""
+    root = ROOT / "target" / "aarch64-python"
+    python = root / "usr" / "bin" / "python3"
+    if not python.exists():
+        proc = subprocess.run(["bash", ROOT / "scripts" / "aarch64-python.sh", root],
+                              capture_output=True, text=True)
+        if proc.returncode == 3:
+            pytest.skip(proc.stderr.strip())
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return python
+
+
+def test_aarch64_wheel_imports_and_builds_under_qemu(release: Path, tmp_path: Path) -> None:
+    python = aarch64_python()
+    root = python.parents[2]
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel_of(release, "manylinux-aarch64")) as zf:
+        zf.extractall(site)
+    project = copy_sample("src-basic", tmp_path / "src")
+    code = (
+        "import os, platform, sys, rustbackend\n"
+        "print(platform.machine())\n"
+        "os.chdir(sys.argv[1])\n"
+        "print(rustbackend.build_wheel(sys.argv[2]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(site), PYTHONHOME=str(root / "usr"), QEMU_LD_PREFIX=str(root))
+    out = run(["qemu-aarch64", "-L", root, python, "-c", code, project, tmp_path], env=env).stdout.split()
+    assert out == ["aarch64", "greet-1.2.0-py3-none-any.whl"]
+    with zipfile.ZipFile(tmp_path / "greet-1.2.0-py3-none-any.whl") as zf:
+        assert "greet/__init__.py" in zf.namelist()
+
+
+def test_version_is_one_value_everywhere() -> None:
+    script = ROOT / "scripts" / "check_version.py"
+    assert run([sys.executable, script, f"v{VERSION}"]).stdout.strip() == f"version {VERSION}"
+    wrong = run([sys.executable, script, "v99.0.0"], check=False)
+    assert wrong.returncode == 1
+    assert f"does not name the version in Cargo.toml ({VERSION})" in wrong.stderr
