@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use goblin::Object;
-
 /// A wheel tag triple; each part may be a `.`-joined set (`py2.py3`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WheelTag {
@@ -308,6 +306,39 @@ fn elf_arch(machine: u16, is_64: bool) -> Result<String, String> {
     .to_string())
 }
 
+/// The binary formats that wheels carry. goblin's own `Object` needs every goblin feature
+/// (static archives and TE images too, which a wheel never holds); telling the three apart
+/// by their magic bytes keeps the rest of goblin out of the backend's wheel.
+enum Binary<'a> {
+    Elf(Box<goblin::elf::Elf<'a>>),
+    Pe(Box<goblin::pe::PE<'a>>),
+    Mach(Box<goblin::mach::Mach<'a>>),
+}
+
+impl<'a> Binary<'a> {
+    /// Parses `data` as ELF, PE or Mach-O (thin or fat); `None` for anything else.
+    fn parse(data: &'a [u8]) -> Result<Option<Self>, goblin::error::Error> {
+        const MACH_MAGICS: [u32; 6] = [
+            0xfeed_face,
+            0xcefa_edfe,
+            0xfeed_facf,
+            0xcffa_edfe,
+            0xcafe_babe,
+            0xbeba_feca,
+        ];
+        Ok(match data {
+            [0x7f, b'E', b'L', b'F', ..] => {
+                Some(Binary::Elf(Box::new(goblin::elf::Elf::parse(data)?)))
+            }
+            [b'M', b'Z', ..] => Some(Binary::Pe(Box::new(goblin::pe::PE::parse(data)?))),
+            [a, b, c, d, ..] if MACH_MAGICS.contains(&u32::from_be_bytes([*a, *b, *c, *d])) => {
+                Some(Binary::Mach(Box::new(goblin::mach::Mach::parse(data)?)))
+            }
+            _ => None,
+        })
+    }
+}
+
 /// Reads one binary's platform facts.
 pub fn platform_of(path: &Path) -> Result<Platform, String> {
     let data = std::fs::read(path).map_err(|e| {
@@ -317,14 +348,14 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
             crate::error::io_text(&e)
         )
     })?;
-    let object = Object::parse(&data).map_err(|e| {
+    let object = Binary::parse(&data).map_err(|e| {
         format!(
             "`{}` is not a binary rustbackend can read: {e}",
             path.display()
         )
     })?;
     match object {
-        Object::Elf(elf) => {
+        Some(Binary::Elf(elf)) => {
             let arch = elf_arch(elf.header.e_machine, elf.is_64)
                 .map_err(|e| format!("`{}`: {e}", path.display()))?;
             if elf
@@ -376,7 +407,7 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
                 blocker,
             })
         }
-        Object::PE(pe) => {
+        Some(Binary::Pe(pe)) => {
             use goblin::pe::header::*;
             Ok(Platform::Windows(
                 match pe.header.coff_header.machine {
@@ -393,7 +424,7 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
                 .to_string(),
             ))
         }
-        Object::Mach(mach) => {
+        Some(Binary::Mach(mach)) => {
             let mut archs = Vec::new();
             let mut min = (10, 9);
             let mut read = |macho: &goblin::mach::MachO| {
@@ -416,7 +447,7 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
                     }
                 }
             };
-            match mach {
+            match *mach {
                 goblin::mach::Mach::Binary(macho) => read(&macho),
                 goblin::mach::Mach::Fat(fat) => {
                     for arch in fat.into_iter().flatten() {

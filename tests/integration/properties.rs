@@ -123,8 +123,10 @@ fn accepted_trees_yield_wheels_whose_record_installer_accepts() {
             if let Err(e) = write_project(&project, &files) {
                 // Windows refuses some generated trees (a name ending in `.`, two names
                 // that differ only by case): such a project cannot exist there.
-                assert!(cfg!(windows), "{e}");
-                return Ok(());
+                if cfg!(windows) {
+                    return Ok(());
+                }
+                panic!("{e}");
             }
             let case_out = out.path().join(format!("case{}", case.get()));
             // Rejections (such as two names differing only by case) are fine; panics are not.
