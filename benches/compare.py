@@ -248,6 +248,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test)")
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only these corpora")
     parser.add_argument("--backend", action="append", choices=list(BACKENDS), help="only these backends")
+    parser.add_argument("--runs", type=int, help="runs per hook and corpus (default: 10 tiny, 3 many/data, 5 real)")
     parser.add_argument("--candidate", action="append", default=[], metavar="LABEL=WHEEL",
                         help="also measure this rustbackend wheel, as rustbackend[LABEL] (before/after comparisons)")
     args = parser.parse_args()
@@ -260,6 +261,8 @@ def main() -> int:
     runs = {"tiny": 10, "many": 3, "data": 3, "real": 5}
     if args.quick:
         runs = {k: 1 for k in runs}
+    if args.runs:
+        runs = {k: args.runs for k in runs}
     backends = args.backend or [b for b in BACKENDS if b not in CANDIDATES]
     if "rustbackend" not in backends:
         backends.insert(0, "rustbackend")

@@ -10,14 +10,15 @@ Cargo.toml's `package.version` is the source (maturin writes it into the wheel's
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv):
-    cargo = tomllib.loads((ROOT / "Cargo.toml").read_text(encoding="utf-8"))["package"]["version"]
+    manifest = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+    # The first `version =` line is [package]'s (the table Cargo.toml opens with).
+    cargo = re.search(r'^version = "([^"]+)"$', manifest, re.M).group(1)
     init = (ROOT / "python" / "rustbackend" / "__init__.py").read_text(encoding="utf-8")
     found = re.search(r'^__version__ = "([^"]+)"$', init, re.M)
     problems = []

@@ -29,7 +29,8 @@ build_wheel() {
     echo "== wheel for $tag ($target, zig)"
     local scratch
     scratch=$(mktemp -d)
-    maturin build --release --quiet --zig --target "$target" --compatibility "$compat" -o "$scratch" >/dev/null
+    maturin build --release --quiet --zig --target "$target" --compatibility "$compat" \
+        --compression-level 9 -o "$scratch" >/dev/null
     built=$(ls "$scratch"/rustbackend-*.whl)
     if [[ $target == *-musl ]]; then
         built=$(musl_libc_soname "$built" "$scratch" "${target%%-*}")

@@ -24,8 +24,9 @@ WHEEL_TAGS = {
     "musllinux-x86_64": ("cp38-abi3-musllinux_1_2_x86_64", "musllinux_1_2_x86_64"),
     "manylinux-aarch64": ("cp38-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64", "manylinux_2_17_aarch64"),
 }
-# The release wheel's budget: each isolated build of every user's project downloads it.
-WHEEL_BUDGET = 1_500_000
+# The release wheel's budget: each isolated build of every user's project downloads it
+# (1.6 MB measured; README, "The rustbackend wheel"). It guards against regressions.
+WHEEL_BUDGET = 1_700_000
 
 
 @pytest.fixture(scope="session")
