@@ -79,7 +79,7 @@ for artifact in "${ARTIFACTS[@]}"; do
         sdist)
             echo "== sdist"
             rm -f "$OUTDIR"/rustbackend-*.tar.gz
-            maturin sdist --quiet -o "$OUTDIR" >/dev/null ;;
+            maturin sdist -o "$OUTDIR" >/dev/null 2>&1 ;;
         manylinux-x86_64)
             build_wheel x86_64-unknown-linux-gnu manylinux2014 manylinux2014_x86_64.manylinux_2_17_x86_64 manylinux_2_17_x86_64 ;;
         musllinux-x86_64)
