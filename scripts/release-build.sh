@@ -4,21 +4,22 @@
 #   bash scripts/release-build.sh OUTDIR [ARTIFACT ...]
 #
 # ARTIFACT is one of sdist, manylinux-x86_64, musllinux-x86_64, manylinux-aarch64 (all four
-# when none is named). Wheels are abi3 (CPython >= 3.8), cross-linked with zig (the pinned
-# `ziglang` package) against glibc 2.17 (manylinux2014) or musl 1.2. Every artifact is then
-# checked with `auditwheel show` (its tag must be the one it carries) and
-# `twine check --strict`; a wheel that fails either is removed and the script exits 1.
-# macOS and Windows wheels are built on their own runners by .github/workflows/release.yml.
+# when none is named) and musllinux-aarch64 (built by the release workflow's aarch64
+# runner). OUTDIR is relative to the caller's directory. Wheels are abi3 (CPython >= 3.8),
+# cross-linked with zig (the pinned `ziglang` package) against glibc 2.17 (manylinux2014) or
+# musl 1.2. Every wheel is checked with `auditwheel show` (its tag must be the one it
+# carries) before it goes into OUTDIR, and everything with `twine check --strict`; the
+# script exits 1 on the first failure. macOS and Windows wheels are built on their own
+# runners by .github/workflows/release.yml.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64 ...]" >&2; exit 2; }
-OUTDIR=$1
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64|musllinux-aarch64 ...]" >&2; exit 2; }
+mkdir -p "$1"
+OUTDIR=$(cd "$1" && pwd)
 shift
+cd "$(dirname "$0")/.."
 ARTIFACTS=("$@")
 [ ${#ARTIFACTS[@]} -gt 0 ] || ARTIFACTS=(sdist manylinux-x86_64 musllinux-x86_64 manylinux-aarch64)
 source scripts/tools.sh
-mkdir -p "$OUTDIR"
-OUTDIR=$(cd "$OUTDIR" && pwd)
 # maturin finds zig as `python -m ziglang` on PATH.
 export PATH="$VENV/bin:$PATH"
 
@@ -86,6 +87,8 @@ for artifact in "${ARTIFACTS[@]}"; do
             build_wheel x86_64-unknown-linux-musl musllinux_1_2 musllinux_1_2_x86_64 musllinux_1_2_x86_64 ;;
         manylinux-aarch64)
             build_wheel aarch64-unknown-linux-gnu manylinux2014 manylinux2014_aarch64.manylinux_2_17_aarch64 manylinux_2_17_aarch64 ;;
+        musllinux-aarch64)
+            build_wheel aarch64-unknown-linux-musl musllinux_1_2 musllinux_1_2_aarch64 musllinux_1_2_aarch64 ;;
         *) echo "error: unknown artifact $artifact" >&2; exit 2 ;;
     esac
 done
