@@ -156,8 +156,11 @@ pub fn render_metadata(
     if let Some(readme) = &project.readme {
         field("Description-Content-Type", &readme.content_type);
         out.push('\n');
-        out.push_str(&readme.text);
-        if !readme.text.ends_with('\n') {
+        // A readme checked out on Windows (git's core.autocrlf) has CRLF line endings; the
+        // body gets LF like every other line, so the artifact does not depend on the checkout.
+        let text = readme.text.replace("\r\n", "\n");
+        out.push_str(&text);
+        if !text.ends_with('\n') {
             out.push('\n');
         }
     }

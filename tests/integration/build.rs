@@ -403,3 +403,36 @@ mod links_and_names {
         );
     }
 }
+
+/// What a Windows checkout looks like: a path past the old 260-character MAX_PATH limit, and
+/// text files with CRLF line endings (git's `core.autocrlf`). The wheel holds `/`-separated
+/// names and METADATA only LF, the same as on Unix (scripts/wine-test.sh runs this on
+/// Windows too).
+#[test]
+fn long_paths_and_crlf_checkouts_build() {
+    let deep = (0..7)
+        .map(|i| format!("level{i}_{}", "d".repeat(36)))
+        .collect::<Vec<_>>()
+        .join("/");
+    let module = format!("src/demo/{deep}/mod.py");
+    let (_dir, project) = project(&[
+        (
+            "pyproject.toml",
+            "[project]\r\nname = \"demo\"\r\nversion = \"1.0\"\r\nreadme = \"README.md\"\r\n",
+        ),
+        ("README.md", "# Demo\r\n\r\nTwo lines\r\nof text.\r\n"),
+        ("src/demo/__init__.py", ""),
+        (&module, "X = 1\r\n"),
+    ]);
+    assert!(project.join(&module).as_os_str().len() > 300);
+    let out = tempfile::tempdir().unwrap();
+    let built = build_wheel(&project, out.path(), None, &BuildOptions::default()).unwrap();
+    let names = zip_names(&built.path);
+    assert!(names.contains(&format!("demo/{deep}/mod.py")), "{names:?}");
+    let metadata = zip_text(&built.path, "demo-1.0.dist-info/METADATA");
+    assert!(!metadata.contains('\r'), "{metadata:?}");
+    assert!(
+        metadata.ends_with("# Demo\n\nTwo lines\nof text.\n"),
+        "{metadata:?}"
+    );
+}
