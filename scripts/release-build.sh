@@ -30,8 +30,11 @@ build_wheel() {
     echo "== wheel for $tag ($target, zig)"
     local scratch
     scratch=$(mktemp -d)
-    maturin build --release --quiet --zig --target "$target" --compatibility "$compat" \
-        --compression-level 9 -o "$scratch" >/dev/null
+    if ! maturin build --release --zig --target "$target" --compatibility "$compat" \
+        --compression-level 9 -o "$scratch" >"$scratch/build.log" 2>&1; then
+        cat "$scratch/build.log" >&2
+        exit 1
+    fi
     built=$(ls "$scratch"/rustbackend-*.whl)
     if [[ $target == *-musl ]]; then
         built=$(musl_libc_soname "$built" "$scratch" "${target%%-*}")
@@ -80,7 +83,9 @@ for artifact in "${ARTIFACTS[@]}"; do
         sdist)
             echo "== sdist"
             rm -f "$OUTDIR"/rustbackend-*.tar.gz
-            maturin sdist -o "$OUTDIR" >/dev/null 2>&1 ;;
+            log=$(mktemp)
+            maturin sdist -o "$OUTDIR" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+            rm -f "$log" ;;
         manylinux-x86_64)
             build_wheel x86_64-unknown-linux-gnu manylinux2014 manylinux2014_x86_64.manylinux_2_17_x86_64 manylinux_2_17_x86_64 ;;
         musllinux-x86_64)
