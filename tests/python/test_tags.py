@@ -99,3 +99,38 @@ def test_a_library_outside_the_manylinux_set_falls_back_to_linux_with_a_warning(
     assert result.stdout.strip() == "speedy-1.0-py3-none-linux_x86_64.whl"
     assert "tagged linux_x86_64, which PyPI does not accept" in result.stderr
     assert "it links `libprivate.so`" in result.stderr
+
+
+MINGW = shutil.which("x86_64-w64-mingw32-gcc")
+
+
+def cross_library(tmp_path: Path, compiler: list, name: str) -> Path:
+    source = tmp_path / "helper.c"
+    source.write_text("int helper(int x) { return x * 2; }\n")
+    out = tmp_path / name
+    run([*compiler, "-shared", "-o", str(out), str(source)])
+    return out
+
+
+@pytest.mark.skipif(MINGW is None, reason="needs mingw-w64 (scripts/install-system-tools.sh)")
+def test_windows_dll_gives_a_windows_tag(backend_venv, tmp_path):
+    """A PE binary from a real cross compiler (mingw-w64) tags the wheel for Windows."""
+    project = project_with(tmp_path, "pe")
+    (project / "src" / "speedy" / "__init__.py").write_text("")
+    dll = cross_library(tmp_path, [MINGW], "helper.dll")
+    shutil.copy(dll, project / "src" / "speedy" / "helper.dll")
+    assert build_wheel(backend_venv, project, tmp_path / "dist").name == "speedy-1.0-py3-none-win_amd64.whl"
+
+
+@pytest.mark.parametrize("target, platform", [
+    ("aarch64-macos.11.0", "macosx_11_0_arm64"),
+    ("x86_64-macos.10.13", "macosx_10_13_x86_64"),
+])
+def test_macos_dylib_gives_a_macos_tag_with_its_minimum_version(backend_venv, tmp_path, target, platform):
+    """Mach-O binaries from a real cross linker (zig, the pinned ziglang) tag the wheel for
+    macOS, with the architecture and the minimum macOS version the binary records."""
+    project = project_with(tmp_path, "macho")
+    (project / "src" / "speedy" / "__init__.py").write_text("")
+    dylib = cross_library(tmp_path, [sys.executable, "-m", "ziglang", "cc", "-target", target], "libhelper.dylib")
+    shutil.copy(dylib, project / "src" / "speedy" / "libhelper.dylib")
+    assert build_wheel(backend_venv, project, tmp_path / "dist").name == f"speedy-1.0-py3-none-{platform}.whl"
