@@ -255,27 +255,15 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
 /// `/` whatever the platform's separator (`src\pkg\mod.py` on Windows becomes
 /// `src/pkg/mod.py`); `None` when a name is not valid UTF-8.
 pub fn archive_path(relative: &Path) -> Option<String> {
-    let mut path = String::new();
+    let mut names = Vec::new();
     for component in relative.components() {
-        match component {
-            std::path::Component::Normal(name) => {
-                if !path.is_empty() {
-                    path.push('/');
-                }
-                path.push_str(name.to_str()?);
-            }
-            std::path::Component::CurDir => {}
-            // Roots, prefixes and `..` cannot come out of a walk below the project; keep
-            // them visible so that check_archive_paths refuses them.
-            other => {
-                if !path.is_empty() {
-                    path.push('/');
-                }
-                path.push_str(other.as_os_str().to_str()?);
-            }
+        // Roots, prefixes and `..` cannot come out of a walk below the project; they stay
+        // visible so that check_archive_paths refuses them.
+        if component != std::path::Component::CurDir {
+            names.push(component.as_os_str().to_str()?);
         }
     }
-    Some(path)
+    Some(names.join("/"))
 }
 
 /// Checks that the symbolic link `path` resolves to something inside `canonical_root`.
