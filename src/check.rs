@@ -12,7 +12,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::names;
-use crate::pyproject::entry_points::is_object_reference;
+use crate::pyproject::entry_points;
 
 /// Parses `Key: value` headers (with continuation lines) up to the first blank line.
 fn parse_headers(text: &str) -> Vec<(String, String)> {
@@ -66,6 +66,38 @@ fn check_metadata(text: &str, what: &str, name: &str, version: &str, problems: &
             Err(e) => problems.push(format!("{what}: Version `{v}` is not PEP 440: {e}")),
         },
         None => problems.push(format!("{what}: no Version")),
+    }
+    if let Some(expression) = field(&fields, "License-Expression") {
+        match crate::license::normalize_expression(expression) {
+            Ok(normalized) if normalized == expression => {}
+            Ok(normalized) => problems.push(format!(
+                "{what}: License-Expression `{expression}` is not in its canonical case `{normalized}`"
+            )),
+            Err(message) => problems.push(format!("{what}: License-Expression: {message}")),
+        }
+    }
+}
+
+/// Checks a built wheel or sdist, chosen by its file name; returns the problems found
+/// (empty when sound).
+pub fn check_artifact(path: &Path) -> Vec<String> {
+    let name = path.to_string_lossy();
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return vec![format!("no such file: `{name}`")];
+        }
+        Err(e) => return vec![format!("cannot read `{name}`: {e}")],
+        Ok(meta) if !meta.is_file() => return vec![format!("`{name}` is not a file")],
+        Ok(_) => {}
+    }
+    if name.ends_with(".whl") {
+        check_wheel(path)
+    } else if name.ends_with(".tar.gz") {
+        check_sdist(path)
+    } else {
+        vec![format!(
+            "`{name}` is neither a wheel (.whl) nor an sdist (.tar.gz)"
+        )]
     }
 }
 
@@ -166,14 +198,18 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         None => problems.push(format!("no {dist_info}/WHEEL")),
     }
     if let Some(entry_points) = text(&format!("{dist_info}/entry_points.txt")) {
-        for line in entry_points.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('[') || line.starts_with('#') {
-                continue;
-            }
-            match line.split_once('=') {
-                Some((_, reference)) if is_object_reference(reference) => {}
-                _ => problems.push(format!("entry_points.txt: invalid entry `{line}`")),
-            }
+        check_entry_points(&entry_points, &contents, &mut problems);
+    }
+    let licenses = format!("{dist_info}/licenses/");
+    for (name, data) in contents.range(licenses.clone()..) {
+        if !name.starts_with(&licenses) {
+            break;
+        }
+        if let Err(e) = std::str::from_utf8(data) {
+            problems.push(format!(
+                "the license file `{name}` is not UTF-8 (first bad byte at offset {})",
+                e.valid_up_to()
+            ));
         }
     }
     let record_name = format!("{dist_info}/RECORD");
@@ -182,6 +218,70 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         None => problems.push(format!("no {record_name}")),
     }
     problems
+}
+
+/// Checks `entry_points.txt`: group and entry names PyPI accepts, object references (with
+/// optional extras), and modules that the wheel holds. A module that the wheel does not
+/// hold may come from a dependency, so it is reported as such.
+fn check_entry_points(
+    text: &str,
+    contents: &BTreeMap<String, Vec<u8>>,
+    problems: &mut Vec<String>,
+) {
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(group) = line.strip_prefix('[').and_then(|g| g.strip_suffix(']')) {
+            if let Some(problem) = entry_points::name_problem(group) {
+                problems.push(format!(
+                    "entry_points.txt: the group name {group:?} is not valid: {problem}"
+                ));
+            }
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            problems.push(format!("entry_points.txt: invalid entry `{line}`"));
+            continue;
+        };
+        let name = name.trim();
+        if let Some(problem) = entry_points::name_problem(name) {
+            problems.push(format!(
+                "entry_points.txt: the entry point name {name:?} is not valid: {problem}"
+            ));
+        }
+        match entry_points::parse_value(value) {
+            None => problems.push(format!("entry_points.txt: invalid entry `{line}`")),
+            Some(parsed) if !has_module(contents, parsed.module) => problems.push(format!(
+                "entry_points.txt: `{name}` names the module `{}`, which the wheel does not hold (fine only if a dependency provides it)",
+                parsed.module
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Whether the wheel holds the module `dotted` (a `.py` file, a package, a compiled module,
+/// or a namespace directory), in its root or its `.data/purelib|platlib` directories.
+fn has_module(contents: &BTreeMap<String, Vec<u8>>, dotted: &str) -> bool {
+    let rel = dotted.replace('.', "/");
+    contents.keys().any(|name| {
+        let name = match name.split_once(".data/") {
+            Some((_, rest)) => match rest.split_once('/') {
+                Some(("purelib" | "platlib", path)) => path,
+                _ => return false,
+            },
+            None => name.as_str(),
+        };
+        let Some(rest) = name.strip_prefix(rel.as_str()) else {
+            return false;
+        };
+        rest.starts_with('/')
+            || rest == ".py"
+            || (rest.starts_with('.')
+                && [".so", ".pyd"].iter().any(|ext| rest.ends_with(ext))
+                && !rest[1..].contains('/'))
+    })
 }
 
 fn check_record(

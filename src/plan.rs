@@ -46,6 +46,8 @@ impl Plan {
                 "pyproject.toml: `project.license` as a table is deprecated (PEP 639); write an SPDX expression such as `license = \"MIT\"` and list license files in `license-files`".to_string(),
             );
         }
+        warnings.extend(pyproject::entry_points::extras_warnings(&pyproject.project));
+        warnings.extend(missing_module_warnings(project_dir, &pyproject, &layout));
         let license_files = resolve_license_files(project_dir, &pyproject)?;
         check_wheel_files(project_dir, &pyproject)?;
         let project = &pyproject.project;
@@ -128,6 +130,71 @@ impl Plan {
             target,
         )
     }
+}
+
+/// Warnings for entry points whose module the wheel will not hold: a typo, or a module that
+/// a dependency provides (which is why this is not an error).
+fn missing_module_warnings(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Vec<String> {
+    let project = &pyproject.project;
+    let mut entries: Vec<(String, &str, &str)> = Vec::new();
+    for (name, value) in &project.scripts {
+        entries.push(("project.scripts".into(), name, value));
+    }
+    for (name, value) in &project.gui_scripts {
+        entries.push(("project.gui-scripts".into(), name, value));
+    }
+    for (group, group_entries) in &project.entry_points {
+        for (name, value) in group_entries {
+            entries.push((pyproject::entry_points::group_key(group), name, value));
+        }
+    }
+    let mut warnings = Vec::new();
+    for (key, name, value) in entries {
+        let Some(parsed) = pyproject::entry_points::parse_value(value) else {
+            continue;
+        };
+        if !layout_holds(project_dir, pyproject, layout, parsed.module) {
+            warnings.push(format!(
+                "pyproject.toml: `{key}.{name}` names the module `{}`, which the wheel does not contain; correct the reference unless a dependency provides that module",
+                parsed.module
+            ));
+        }
+    }
+    warnings
+}
+
+/// Whether the wheel will hold the module `dotted`: a `.py` file, a package or namespace
+/// directory, a compiled module in the tree, or an extension module to compile.
+fn layout_holds(project_dir: &Path, pyproject: &PyProject, layout: &Layout, dotted: &str) -> bool {
+    if pyproject.settings.ext_modules.iter().any(|m| m.name == dotted) {
+        return true;
+    }
+    let inside = layout.modules.iter().any(|m| {
+        dotted == m.name || dotted.starts_with(&format!("{}.", m.name))
+    });
+    if !inside {
+        return false;
+    }
+    let rel = dotted.replace('.', "/");
+    let base = if layout.module_root.is_empty() {
+        project_dir.join(&rel)
+    } else {
+        project_dir.join(&layout.module_root).join(&rel)
+    };
+    if base.is_dir() || base.with_extension("py").is_file() {
+        return true;
+    }
+    // A compiled module shipped in the tree: `name.cpython-312-x86_64-linux-gnu.so`, `name.pyd`.
+    let (Some(dir), Some(stem)) = (base.parent(), base.file_name()) else {
+        return false;
+    };
+    let prefix = format!("{}.", stem.to_string_lossy());
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.starts_with(&prefix) && (file.ends_with(".so") || file.ends_with(".pyd"))
+        })
+    })
 }
 
 /// How to walk the project for the wheel and license files.
@@ -218,8 +285,14 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
         fileset::root_files(project_dir, plan_walk_options(pyproject))?
     };
     let mut problems = Vec::new();
-    for glob in &globs {
+    let mut checked = std::collections::HashSet::new();
+    for (i, glob) in globs.iter().enumerate() {
         let set = fileset::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;
+        let span = || {
+            explicit
+                .then(|| pyproject.value_span(&["project", "license-files"], Some(i)))
+                .flatten()
+        };
         let matched: Vec<&FileEntry> = all
             .files
             .iter()
@@ -228,17 +301,31 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
         if matched.is_empty() && explicit {
             problems.push(
                 Diagnostic::new("project.license-files", format!("the license-files glob `{glob}` matches no file"))
+                    .at(span())
                     .help("correct the glob (it is relative to pyproject.toml), add the file, or remove the glob"),
             );
+        }
+        for file in matched.iter().filter(|f| checked.insert(f.archive_path.clone())) {
+            let bytes = std::fs::read(&file.source).map_err(|e| Error::io("read", &file.source, e))?;
+            if let Err(e) = std::str::from_utf8(&bytes) {
+                let offset = e.valid_up_to();
+                problems.push(
+                    Diagnostic::new(
+                        "project.license-files",
+                        format!(
+                            "the license file `{}` is not UTF-8: byte 0x{:02X} at offset {offset} is not valid UTF-8",
+                            file.archive_path, bytes[offset]
+                        ),
+                    )
+                    .at(span())
+                    .help("save the file as UTF-8 (PEP 639: license files are UTF-8 text)"),
+                );
+            }
         }
         files.extend(matched.into_iter().cloned());
     }
     if !problems.is_empty() {
-        return Err(Error::Config(crate::error::Report {
-            file: PYPROJECT.into(),
-            source: pyproject.text.clone(),
-            diagnostics: problems,
-        }));
+        return Err(pyproject.error(problems));
     }
     files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     files.dedup_by(|a, b| a.archive_path == b.archive_path);

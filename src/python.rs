@@ -195,18 +195,7 @@ fn check_project(py: Python<'_>, project_dir: PathBuf) -> PyResult<Vec<String>> 
 /// Checks a built wheel or sdist; returns the problems found (empty when sound).
 #[pyfunction]
 fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
-    run(py, || {
-        let name = path.to_string_lossy();
-        Ok(if name.ends_with(".whl") {
-            crate::check::check_wheel(&path)
-        } else if name.ends_with(".tar.gz") {
-            crate::check::check_sdist(&path)
-        } else {
-            vec![format!(
-                "`{name}` is neither a wheel (.whl) nor an sdist (.tar.gz)"
-            )]
-        })
-    })
+    run(py, || Ok(crate::check::check_artifact(&path)))
 }
 
 /// Panics on purpose, so tests can check that a panic arrives as a BuildError.

@@ -217,11 +217,19 @@ pub fn read_license(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         return match license::normalize_expression(expression) {
             Ok(normalized) => Some(License::Expression(normalized)),
             Err(message) => {
-                checker.push(
-                    Diagnostic::new("project.license", format!("`project.license`: {message}"))
-                        .at(item.span())
+                let diagnostic = match license::suggest_identifier(expression) {
+                    Some((id, alternative)) => Diagnostic::new(
+                        "project.license",
+                        format!("`project.license`: `{expression}` is not an SPDX license expression"),
+                    )
+                    .help(match alternative {
+                        Some(other) => format!("SPDX writes {expression:?} as \"{id}\" (or \"{other}\", if the license text says so); write `license = \"{id}\"`"),
+                        None => format!("SPDX writes {expression:?} as \"{id}\"; write `license = \"{id}\"`"),
+                    }),
+                    None => Diagnostic::new("project.license", format!("`project.license`: {message}"))
                         .help("use SPDX identifiers joined by AND / OR, such as \"MIT\" or \"Apache-2.0 OR MIT\" (see https://spdx.org/licenses/)"),
-                );
+                };
+                checker.push(diagnostic.at(item.span()));
                 None
             }
         };

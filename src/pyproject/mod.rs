@@ -10,6 +10,7 @@ pub mod people;
 pub mod project;
 pub mod settings;
 
+use std::ops::Range;
 use std::path::Path;
 
 use toml_edit::Document;
@@ -34,6 +35,36 @@ pub struct PyProject {
     pub project: Project,
     /// The validated `[tool.rustbackend]` table.
     pub settings: Settings,
+}
+
+impl PyProject {
+    /// The text that spans point into: the file without a byte-order mark.
+    pub fn source(&self) -> &str {
+        self.text.strip_prefix('\u{feff}').unwrap_or(&self.text)
+    }
+
+    /// Where the value at the dotted `keys` (and, for an array, its item `index`) is
+    /// written, for pointing at it in a message.
+    pub fn value_span(&self, keys: &[&str], index: Option<usize>) -> Option<Range<usize>> {
+        let document = Document::parse(self.source()).ok()?;
+        let mut item = document.as_item();
+        for key in keys {
+            item = item.get(key)?;
+        }
+        match index {
+            Some(i) => item.as_array()?.get(i)?.span(),
+            None => item.span(),
+        }
+    }
+
+    /// An error about pyproject.toml made of `diagnostics`.
+    pub fn error(&self, diagnostics: Vec<Diagnostic>) -> Error {
+        Error::Config(Report {
+            file: PYPROJECT.to_string(),
+            source: self.source().to_string(),
+            diagnostics,
+        })
+    }
 }
 
 /// Reads and validates `pyproject.toml` in `root`.

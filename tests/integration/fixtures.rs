@@ -1,7 +1,7 @@
 //! The pyproject.toml fixture corpus: `tests/fixtures/pyproject/<case>/` holds a
 //! pyproject.toml and the files it names; `expected.METADATA` (for `valid-*` cases) or
 //! `expected.error` (for `error-*` cases) is the reviewed snapshot of what rustbackend makes
-//! of it. Cases without Python files get `src/<import name>/__init__.py` (with
+//! of it, with `expected.entry_points.txt` and `expected.warnings` where there are any. Cases without Python files get `src/<import name>/__init__.py` (with
 //! `__version__ = "9.9.9"`) so layout discovery has something to find.
 //!
 //! `RUSTBACKEND_BLESS=1 cargo test fixture` rewrites the snapshots; review the diff.
@@ -49,6 +49,9 @@ fn render_case(case: &Path) -> Vec<(&'static str, String)> {
             if let Some(text) = metadata::render_entry_points(&plan.pyproject.project) {
                 out.push(("expected.entry_points.txt", text));
             }
+            if !plan.warnings.is_empty() {
+                out.push(("expected.warnings", plan.warnings.join("\n") + "\n"));
+            }
             out
         }
         Err(error) => vec![("expected.error", format!("{error}\n"))],
@@ -83,6 +86,14 @@ fn fixture_corpus_matches_reviewed_snapshots() {
                 rendered[0].1
             ));
             continue;
+        }
+        let stale = case.join("expected.warnings");
+        if stale.exists() && !rendered.iter().any(|(kind, _)| *kind == "expected.warnings") {
+            if bless {
+                fs::remove_file(&stale).unwrap();
+            } else {
+                failures.push(format!("{name}: expected.warnings, but no warning"));
+            }
         }
         for (kind, actual) in rendered {
             let snapshot = case.join(kind);

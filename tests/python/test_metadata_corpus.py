@@ -124,7 +124,9 @@ def test_metadata_equals_pyproject_metadata(case):
 
 def test_every_valid_case_builds_artifacts_twine_and_packaging_accept(backend_venv, tmp_path):
     """Each valid case becomes a real wheel and sdist through the hooks; twine checks them all
-    and packaging validates every METADATA and PKG-INFO inside."""
+    and packaging validates every METADATA and PKG-INFO inside. The hooks print exactly the
+    warnings of `expected.warnings`, and `rustbackend check` reports an entry point whose
+    module the wheel lacks exactly where the build warned about it."""
     import shutil
     import subprocess
     import sys
@@ -136,6 +138,7 @@ def test_every_valid_case_builds_artifacts_twine_and_packaging_accept(backend_ve
         "import os, sys, rustbackend\n"
         "for project in sys.argv[2:]:\n"
         "    os.chdir(project)\n"
+        "    print('== ' + os.path.basename(project), file=sys.stderr, flush=True)\n"
         "    out = os.path.join(sys.argv[1], os.path.basename(project))\n"
         "    rustbackend.build_wheel(out); rustbackend.build_sdist(out)\n"
     )
@@ -149,10 +152,24 @@ def test_every_valid_case_builds_artifacts_twine_and_packaging_accept(backend_ve
             module.parent.mkdir(parents=True)
             module.write_text('__version__ = "9.9.9"\n')
         projects.append(str(project))
-    subprocess.run([str(backend_venv.python), "-c", script, str(out), *projects], check=True,
-                   env=backend_venv.env, capture_output=True)
+    result = subprocess.run([str(backend_venv.python), "-c", script, str(out), *projects], check=True,
+                            env=backend_venv.env, capture_output=True, text=True)
+    printed = {}
+    for block in result.stderr.split("== ")[1:]:
+        case, _, text = block.partition("\n")
+        printed[case] = sorted({line for line in text.splitlines() if line.startswith("rustbackend: warning: ")})
+    for case in VALID:
+        snapshot = CORPUS / case / "expected.warnings"
+        expected = snapshot.read_text("utf-8").splitlines() if snapshot.exists() else []
+        assert printed[case] == sorted("rustbackend: warning: " + w for w in expected), case
     wheels, sdists = sorted(out.glob("*/*.whl")), sorted(out.glob("*/*.tar.gz"))
     assert len(wheels) == len(sdists) == len(VALID)
+    checked = subprocess.run([str(backend_venv.bin / "rustbackend"), "check", *map(str, wheels + sdists)],
+                             env=backend_venv.env, capture_output=True, text=True)
+    failed = {line.split()[1] for line in checked.stdout.splitlines() if line.startswith("FAILED")}
+    warned = {str(w) for w in wheels if any("which the wheel does not contain" in line for line in printed[w.parent.name])}
+    assert failed == warned, checked.stdout
+    assert "entry_points.txt: `demo` names the module `demo.nosuchmod`, which the wheel does not hold" in checked.stdout
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as zf:
             (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
