@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Result};
+use crate::fileset;
 use crate::names;
-use crate::pyproject::{PyProject, PYPROJECT};
+use crate::pyproject::PyProject;
 
 /// One top-level module to pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +84,74 @@ pub fn default_module_name(project_name: &str) -> String {
     }
 }
 
+/// Whether `dir` holds a file that could be packed (not only caches, bytecode or
+/// placeholders such as `.gitkeep`), at any depth.
+fn holds_files(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                !fileset::EXCLUDED_DIRS.contains(&name.as_str()) && holds_files(&entry.path())
+            }
+            Ok(_) => {
+                !fileset::is_junk_file(&name) && !matches!(name.as_str(), ".gitkeep" | ".keep")
+            }
+            Err(_) => false,
+        }
+    })
+}
+
+/// The module next to where `name` was looked for whose name is closest to it (a typo, or
+/// `-` for `_`): its import name and path, such as (`myproj`, `src/myproj/`).
+fn near_miss(project_dir: &Path, roots: &[&str], name: &str) -> Option<(String, String)> {
+    let (parent, last) = match name.rsplit_once('.') {
+        Some((parent, last)) => (format!("{}/", parent.replace('.', "/")), last),
+        None => (String::new(), name),
+    };
+    let wanted = last.to_lowercase().replace('-', "_");
+    let mut best: Option<(usize, String, String)> = None;
+    for root in roots {
+        let dir = join(root, &parent);
+        let Ok(entries) = std::fs::read_dir(project_dir.join(&dir)) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let (stem, shown) = if entry.path().is_dir() {
+                (file.clone(), format!("{}{file}/", join(root, &parent)))
+            } else if let Some(stem) = file.strip_suffix(".py") {
+                (stem.to_string(), join(root, &format!("{parent}{file}")))
+            } else {
+                continue;
+            };
+            if !names::is_identifier(&stem)
+                || matches!(
+                    stem.as_str(),
+                    "setup" | "conftest" | "tests" | "test" | "docs" | "src"
+                )
+            {
+                continue;
+            }
+            let distance = strsim::damerau_levenshtein(&wanted, &stem.to_lowercase());
+            let close = distance <= 2.max(wanted.chars().count() / 3);
+            if close && best.as_ref().is_none_or(|(d, _, _)| distance < *d) {
+                let import = if parent.is_empty() {
+                    stem.clone()
+                } else {
+                    format!("{}{stem}", parent.replace('/', "."))
+                };
+                best = Some((distance, import, shown));
+            }
+        }
+    }
+    best.map(|(_, import, shown)| (import, shown))
+}
+
 /// For a dotted module name, the parent directories that hold an `__init__.py` (which
 /// makes them regular packages, not namespaces the wheel can share).
 fn regular_parents(project_dir: &Path, root: &str, name: &str) -> Option<String> {
@@ -104,20 +173,24 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
         Some(root) => vec![root.as_str()],
         None => vec!["src", ""],
     };
-    let fail = |message: String, help: String| {
-        let span = None;
-        Err(Error::single(
-            PYPROJECT,
-            &pyproject.text,
-            Diagnostic::new("tool.rustbackend.module-name", message)
-                .at(span)
-                .help(help),
-        ))
+    let set = settings.module_names.is_some();
+    // Point at the `module-name` value (or its item `i`) when it is set.
+    let fail = |i: usize, message: String, help: String| {
+        let keys = ["tool", "rustbackend", "module-name"];
+        let span = pyproject
+            .value_span(&keys, Some(i))
+            .or_else(|| pyproject.value_span(&keys, None));
+        Err(pyproject.error(vec![Diagnostic::new(
+            "tool.rustbackend.module-name",
+            message,
+        )
+        .at(span)
+        .help(help)]))
     };
 
     let mut module_root: Option<&str> = None;
     let mut modules = Vec::new();
-    for name in &names {
+    for (i, name) in names.iter().enumerate() {
         let search: Vec<&str> = match module_root {
             Some(root) => vec![root],
             None => roots.clone(),
@@ -140,13 +213,21 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
                         ]
                     })
                     .collect();
+                let near = near_miss(project_dir, &search, name);
+                let help = match (&near, set) {
+                    (Some((found, path)), true) => format!("did you mean \"{found}\"? `{path}` exists; correct `module-name`"),
+                    (Some((found, path)), false) => format!("set `module-name = \"{found}\"` under [tool.rustbackend]: `{path}` exists"),
+                    (None, true) => "correct `module-name` (the import name) and, if the code is not in `src/` or the project root, set `module-root` under [tool.rustbackend]".into(),
+                    (None, false) => "set `module-name` (the import name) and, if the code is not in `src/` or the project root, `module-root` under [tool.rustbackend]".into(),
+                };
                 return fail(
+                    i,
                     format!(
                         "no module `{name}` found for project `{}`; looked for {}",
                         pyproject.project.name,
                         looked.join(", ")
                     ),
-                    "set `module-name` (the import name) and, if the code is not in `src/` or the project root, `module-root` under [tool.rustbackend]".into(),
+                    help,
                 );
             }
             1 => {
@@ -154,8 +235,16 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
                 if let Some(init) = regular_parents(project_dir, root, name) {
                     let top = name.split('.').next().unwrap_or(name);
                     return fail(
+                        i,
                         format!("module `{name}` is meant to live in the namespace `{top}`, but `{init}` makes that a regular package, which the wheel would not contain"),
                         format!("remove `{init}` so the namespace can be shared (PEP 420), or set `module-name = \"{top}\"` to pack the whole package"),
+                    );
+                }
+                if is_package && !holds_files(&project_dir.join(&path)) {
+                    return fail(
+                        i,
+                        format!("the package directory `{path}/` holds no files, so the wheel would hold no module `{name}`"),
+                        "add the package's code (an `__init__.py` at least), or remove the empty directory".into(),
                     );
                 }
                 module_root = Some(root);
@@ -171,6 +260,7 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
                     .map(|(_, p, dir)| if *dir { format!("{p}/") } else { p.clone() })
                     .collect();
                 return fail(
+                    i,
                     format!("module `{name}` is ambiguous: found {}", paths.join(" and ")),
                     "set `module-root` under [tool.rustbackend] to the directory that holds the module (such as \"src\" or \"\"), or remove the stray copy".into(),
                 );

@@ -134,7 +134,11 @@ impl Plan {
 
 /// Warnings for entry points whose module the wheel will not hold: a typo, or a module that
 /// a dependency provides (which is why this is not an error).
-fn missing_module_warnings(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Vec<String> {
+fn missing_module_warnings(
+    project_dir: &Path,
+    pyproject: &PyProject,
+    layout: &Layout,
+) -> Vec<String> {
     let project = &pyproject.project;
     let mut entries: Vec<(String, &str, &str)> = Vec::new();
     for (name, value) in &project.scripts {
@@ -166,12 +170,18 @@ fn missing_module_warnings(project_dir: &Path, pyproject: &PyProject, layout: &L
 /// Whether the wheel will hold the module `dotted`: a `.py` file, a package or namespace
 /// directory, a compiled module in the tree, or an extension module to compile.
 fn layout_holds(project_dir: &Path, pyproject: &PyProject, layout: &Layout, dotted: &str) -> bool {
-    if pyproject.settings.ext_modules.iter().any(|m| m.name == dotted) {
+    if pyproject
+        .settings
+        .ext_modules
+        .iter()
+        .any(|m| m.name == dotted)
+    {
         return true;
     }
-    let inside = layout.modules.iter().any(|m| {
-        dotted == m.name || dotted.starts_with(&format!("{}.", m.name))
-    });
+    let inside = layout
+        .modules
+        .iter()
+        .any(|m| dotted == m.name || dotted.starts_with(&format!("{}.", m.name)));
     if !inside {
         return false;
     }
@@ -305,8 +315,12 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
                     .help("correct the glob (it is relative to pyproject.toml), add the file, or remove the glob"),
             );
         }
-        for file in matched.iter().filter(|f| checked.insert(f.archive_path.clone())) {
-            let bytes = std::fs::read(&file.source).map_err(|e| Error::io("read", &file.source, e))?;
+        for file in matched
+            .iter()
+            .filter(|f| checked.insert(f.archive_path.clone()))
+        {
+            let bytes =
+                std::fs::read(&file.source).map_err(|e| Error::io("read", &file.source, e))?;
             if let Err(e) = std::str::from_utf8(&bytes) {
                 let offset = e.valid_up_to();
                 problems.push(

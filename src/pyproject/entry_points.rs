@@ -178,7 +178,9 @@ pub fn read_entry_points(
                     format!("{group:?} is not a valid entry point group name: {problem}"),
                 )
                 .at(table.key_span(group))
-                .help("use a dotted name of letters, digits, `_` and `-`, such as \"my_app.plugins\""),
+                .help(
+                    "use a dotted name of letters, digits, `_` and `-`, such as \"my_app.plugins\"",
+                ),
             );
         }
         let entries = checker
@@ -270,7 +272,10 @@ mod tests {
         assert_eq!(name_problem("outil-é"), None);
         assert_eq!(name_problem("../evil").unwrap(), "it holds `/`");
         assert_eq!(name_problem("..").unwrap(), "it is only dots");
-        assert_eq!(name_problem("a\tb").unwrap(), "it holds the control character '\\t'");
+        assert_eq!(
+            name_problem("a\tb").unwrap(),
+            "it holds the control character '\\t'"
+        );
         assert_eq!(name_problem("a b").unwrap(), "it holds a space");
         assert_eq!(name_problem("a=b").unwrap(), "it holds `=`");
     }

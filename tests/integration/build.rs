@@ -121,7 +121,7 @@ A tiny src-layout package used to test rustbackend. Run `greet NAME`.
 fn invalid_pyproject_reports_every_problem_in_file_order() {
     let (_dir, project) = project(&[(
         "pyproject.toml",
-        "[project]\nname = \"-bad-\"\nversion = \"1.0.x\"\nrequires-python = \">=3.x\"\nlicense = \"Apache\"\n",
+        "[project]\nname = \"-bad-\"\nversion = \"1.0.x\"\nrequires-python = \">=3.x\"\nlicense = \"Apache-Style\"\n",
     )]);
     let out = project.parent().unwrap().join("out");
     let err = build_wheel(&project, &out, None, &BuildOptions::default()).unwrap_err();
@@ -137,7 +137,7 @@ fn invalid_pyproject_reports_every_problem_in_file_order() {
     assert!(lines[1].starts_with("error: pyproject.toml:3:11: `project.version`"));
     assert!(lines[2].starts_with("error: pyproject.toml:4:19: `project.requires-python`"));
     assert!(lines[3].starts_with(
-        "error: pyproject.toml:5:11: `project.license`: `Apache` is not a license identifier"
+        "error: pyproject.toml:5:11: `project.license`: `Apache-Style` is not a license identifier"
     ));
     assert!(!out.exists());
 }

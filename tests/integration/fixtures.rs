@@ -88,7 +88,11 @@ fn fixture_corpus_matches_reviewed_snapshots() {
             continue;
         }
         let stale = case.join("expected.warnings");
-        if stale.exists() && !rendered.iter().any(|(kind, _)| *kind == "expected.warnings") {
+        if stale.exists()
+            && !rendered
+                .iter()
+                .any(|(kind, _)| *kind == "expected.warnings")
+        {
             if bless {
                 fs::remove_file(&stale).unwrap();
             } else {
