@@ -67,6 +67,15 @@ fn check_metadata(text: &str, what: &str, name: &str, version: &str, problems: &
         },
         None => problems.push(format!("{what}: no Version")),
     }
+    for (_, classifier) in fields
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("Classifier"))
+    {
+        if let Err(problem) = crate::classifiers::check(classifier) {
+            let (message, help) = crate::classifiers::describe(classifier, &problem);
+            problems.push(format!("{what}: {message} ({help})"));
+        }
+    }
     if let Some(expression) = field(&fields, "License-Expression") {
         match crate::license::normalize_expression(expression) {
             Ok(normalized) if normalized == expression => {}

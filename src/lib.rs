@@ -17,6 +17,7 @@
 
 pub mod archive;
 pub mod check;
+pub mod classifiers;
 pub mod editable;
 pub mod error;
 pub mod fileset;

@@ -215,12 +215,26 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
     let authors = read_people(checker, project, "authors");
     let maintainers = read_people(checker, project, "maintainers");
     let keywords = strings(checker, project, "keywords", "keywords = [\"packaging\"]");
-    let classifiers = strings(
-        checker,
-        project,
-        "classifiers",
-        "classifiers = [\"Programming Language :: Python :: 3\"]",
-    );
+    let classifiers: Vec<String> = checker
+        .string_array(
+            project,
+            "classifiers",
+            "classifiers = [\"Programming Language :: Python :: 3\"]",
+        )
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| {
+            if let Err(problem) = crate::classifiers::check(c.value) {
+                let (message, help) = crate::classifiers::describe(c.value, &problem);
+                checker.push(
+                    Diagnostic::new("project.classifiers", message)
+                        .at(c.span)
+                        .help(help),
+                );
+            }
+            c.value.to_string()
+        })
+        .collect();
     if let Some(License::Expression(_)) = &license {
         for c in classifiers
             .iter()

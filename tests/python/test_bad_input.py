@@ -34,6 +34,11 @@ RUNNER = textwrap.dedent("""
             except BaseException as e:
                 outcome = [type(e).__module__ + "." + type(e).__name__, str(e)]
             results[case + " " + hook] = outcome
+        try:
+            rustbackend._core().check_project(project)
+            results[case + " check"] = ["no error", ""]
+        except rustbackend.BuildError as e:
+            results[case + " check"] = ["BuildError", str(e)]
     print(json.dumps(results))
 """ % (HOOKS,))
 
@@ -64,6 +69,8 @@ def test_bad_input_fails_cleanly_with_the_exact_message(case, outcomes):
         assert "help:" in message
         leftovers = [str(p) for p in (out / case / hook).rglob("*")] if (out / case / hook).exists() else []
         assert leftovers == [], f"{hook} left {leftovers}"
+    # `rustbackend check PROJECT` finds what the build refuses, in the same words.
+    assert results[f"{case} check"] == ["BuildError", expected]
 
 
 def call(venv, project: Path, code: str, check: bool = True):
@@ -201,3 +208,82 @@ def test_zip_entries_carry_sizes_in_local_headers(built):
                 signature, _, flags, _, _, _, crc, csize, usize = struct.unpack("<IHHHHHIII", raw[offset:offset + 26])
                 assert signature == 0x04034B50
                 assert (crc, csize, usize) == (info.CRC, info.compress_size, info.file_size) or info.file_size >= 0xFFFFFFFF
+
+
+def test_the_shipped_classifier_list_is_generated_from_the_pinned_package():
+    """src/classifiers.txt is what scripts/update-classifiers.py makes of the pinned
+    trove-classifiers; a bump of the pin without regenerating the list fails here."""
+    import sys
+    from conftest import ROOT
+
+    result = run([sys.executable, ROOT / "scripts" / "update-classifiers.py", "--check"], check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def rewrite_wheel(wheel: Path, dest: Path, changes: dict) -> Path:
+    """A copy of `wheel` with members replaced or added (`changes`: name -> bytes) and a RECORD
+    that matches, so `check` sees only the problem put in on purpose."""
+    import base64
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as src:
+        members = {name: src.read(name) for name in src.namelist()}
+    record = next(n for n in members if n.endswith(".dist-info/RECORD"))
+    members.update(changes)
+    lines = []
+    for name, data in members.items():
+        if name != record:
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"{name},sha256={digest},{len(data)}")
+    members[record] = ("\n".join(lines + [f"{record},,"]) + "\n").encode()
+    with zipfile.ZipFile(dest, "w") as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+    return dest
+
+
+def test_check_finds_in_artifacts_what_the_build_refuses(backend_venv, tmp_path):
+    """Artifacts made by other tools (or by hand) with what our build refuses or warns about:
+    `rustbackend check` names each problem."""
+    project = simple_project(tmp_path)
+    (project / "LICENSE").write_text("MIT License\n")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "proj"\nversion = "1.0"\nlicense = "MIT"\n'
+        'classifiers = ["Programming Language :: Python :: 3"]\n'
+        '[project.scripts]\nproj = "proj:main"\n'
+    )
+    call(backend_venv, project, "import rustbackend; rustbackend.build_wheel('../dist')")
+    wheel = tmp_path / "dist" / "proj-1.0-py3-none-any.whl"
+    rb = backend_venv.bin / "rustbackend"
+    assert run([rb, "check", wheel], env=backend_venv.env).stdout.startswith("OK ")
+
+    import zipfile
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read("proj-1.0.dist-info/METADATA").decode()
+    info = "proj-1.0.dist-info/"
+    cases = {
+        "script-name": ({info + "entry_points.txt": b"[console_scripts]\n../evil = proj:main\n"},
+                        'entry_points.txt: the entry point name "../evil" is not valid: it holds `/`'),
+        "group-name": ({info + "entry_points.txt": b"[my/group]\nx = proj:main\n"},
+                       'entry_points.txt: the group name "my/group" is not valid: it holds `/`'),
+        "missing-module": ({info + "entry_points.txt": b"[console_scripts]\nproj = proj.nosuchmod:main\n"},
+                           "entry_points.txt: `proj` names the module `proj.nosuchmod`, which the wheel does not hold"),
+        "license-bytes": ({info + "licenses/LICENSE": b"Copyright \xa9 2024\n"},
+                          "the license file `proj-1.0.dist-info/licenses/LICENSE` is not UTF-8 (first bad byte at offset 10)"),
+        "classifier": ({info + "METADATA": metadata.replace("Classifier: Programming Language :: Python :: 3",
+                                                            "Classifier: Programming Language :: Pyhton :: 3").encode()},
+                       'METADATA: `Programming Language :: Pyhton :: 3` is not a trove classifier; PyPI refuses uploads with unknown classifiers (did you mean "Programming Language :: Python :: 3"?)'),
+        "license-expression": ({info + "METADATA": metadata.replace("License-Expression: MIT", "License-Expression: MIT License").encode()},
+                               "METADATA: License-Expression: `MIT License` is not a valid SPDX license expression"),
+    }
+    for case, (changes, problem) in cases.items():
+        (tmp_path / case).mkdir()
+        bad = rewrite_wheel(wheel, tmp_path / case / wheel.name, changes)
+        result = run([rb, "check", bad], env=backend_venv.env, check=False)
+        assert result.returncode == 1, case
+        assert f"  - {problem}" in result.stdout, f"{case}: {result.stdout}"
+
+    missing = run([rb, "check", tmp_path / "no" / "such.whl"], env=backend_venv.env, check=False)
+    assert missing.returncode == 1
+    assert f"no such file: `{tmp_path / 'no' / 'such.whl'}`" in missing.stdout
