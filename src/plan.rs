@@ -48,6 +48,19 @@ impl Plan {
         }
         warnings.extend(pyproject::entry_points::extras_warnings(&pyproject.project));
         warnings.extend(missing_module_warnings(project_dir, &pyproject, &layout));
+        let project = &pyproject.project;
+        let all_dependencies = project
+            .dependencies
+            .iter()
+            .chain(project.optional_dependencies.iter().flat_map(|(_, d)| d));
+        for dependency in
+            all_dependencies.filter(|d| pyproject::dependencies::uses_arbitrary_equality(d))
+        {
+            warnings.push(format!(
+                "pyproject.toml: the requirement `{}` uses arbitrary equality (`===`), which compares versions as plain strings; the version specifiers specification discourages it: prefer `==`",
+                dependency.requirement
+            ));
+        }
         let license_files = resolve_license_files(project_dir, &pyproject)?;
         check_wheel_files(project_dir, &pyproject)?;
         let project = &pyproject.project;

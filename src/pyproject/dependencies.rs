@@ -28,6 +28,53 @@ impl Dependency {
     }
 }
 
+/// The requirement with every arbitrary-equality value (`===1.0-custom`) before the marker
+/// replaced by a version, so the rest can be validated: `===` compares strings, so any
+/// value without spaces, `,`, `;` or `)` is allowed there (version specifiers
+/// specification), which a PEP 440 parser refuses.
+fn without_arbitrary_values(text: &str) -> Option<String> {
+    let (head, marker) = match text.find(';') {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    if !head.contains("===") || head.contains('@') {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = head;
+    while let Some(i) = rest.find("===") {
+        out.push_str(&rest[..i + 3]);
+        let value = rest[i + 3..].trim_start();
+        let end = value
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ')'))
+            .unwrap_or(value.len());
+        if end == 0 {
+            return None;
+        }
+        out.push('0');
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out.push_str(marker);
+    Some(out)
+}
+
+/// Whether the requirement uses arbitrary equality (`===`), which the specification
+/// discourages and tools may warn about.
+pub fn uses_arbitrary_equality(dependency: &Dependency) -> bool {
+    dependency.requirement.contains("===")
+}
+
+fn parse_requirement(text: &str) -> Result<(), String> {
+    match Requirement::<VerbatimUrl>::from_str(text) {
+        Ok(_) => Ok(()),
+        Err(e) => match without_arbitrary_values(text) {
+            Some(replaced) if Requirement::<VerbatimUrl>::from_str(&replaced).is_ok() => Ok(()),
+            _ => Err(e.message.to_string()),
+        },
+    }
+}
+
 fn parse_dependency(text: &str) -> Result<Dependency, String> {
     let text = text.trim();
     // Check the name first: pep508_rs 0.9 panics on some invalid names (such as one ending
@@ -50,14 +97,12 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
             }
         }
     }
-    Requirement::<VerbatimUrl>::from_str(text).map_err(|e| e.message.to_string())?;
+    parse_requirement(text)?;
     // Split at the first `;` whose right side is a marker and whose left side is a whole
     // requirement (a URL may itself contain `;`).
     for (i, _) in text.match_indices(';') {
         let (head, marker) = (text[..i].trim(), text[i + 1..].trim());
-        if MarkerTree::from_str(marker).is_ok()
-            && Requirement::<VerbatimUrl>::from_str(head).is_ok()
-        {
+        if MarkerTree::from_str(marker).is_ok() && parse_requirement(head).is_ok() {
             return Ok(Dependency {
                 requirement: head.to_string(),
                 marker: (!marker.is_empty()).then(|| marker.to_string()),
