@@ -82,7 +82,12 @@ fn check_metadata(text: &str, what: &str, name: &str, version: &str, problems: &
             Ok(normalized) => problems.push(format!(
                 "{what}: License-Expression `{expression}` is not in its canonical case `{normalized}`"
             )),
-            Err(message) => problems.push(format!("{what}: License-Expression: {message}")),
+            Err(message) => problems.push(match crate::license::suggest_identifier(expression) {
+                Some((id, _)) => format!(
+                    "{what}: License-Expression `{expression}` is not an SPDX license expression (SPDX writes it as `{id}`)"
+                ),
+                None => format!("{what}: License-Expression: {message}"),
+            }),
         }
     }
 }

@@ -275,7 +275,7 @@ def test_check_finds_in_artifacts_what_the_build_refuses(backend_venv, tmp_path)
                                                             "Classifier: Programming Language :: Pyhton :: 3").encode()},
                        'METADATA: `Programming Language :: Pyhton :: 3` is not a trove classifier; PyPI refuses uploads with unknown classifiers (did you mean "Programming Language :: Python :: 3"?)'),
         "license-expression": ({info + "METADATA": metadata.replace("License-Expression: MIT", "License-Expression: MIT License").encode()},
-                               "METADATA: License-Expression: `MIT License` is not a valid SPDX license expression"),
+                               "METADATA: License-Expression `MIT License` is not an SPDX license expression (SPDX writes it as `MIT`)"),
     }
     for case, (changes, problem) in cases.items():
         (tmp_path / case).mkdir()

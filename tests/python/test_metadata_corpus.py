@@ -25,8 +25,11 @@ VALID = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("valid-"))
 # by the metadata library; the readme table's `charset` key is a rustbackend extension
 # (the specification puts the charset in `content-type`), which pyproject-metadata rejects;
 # a `.txt` readme is text/plain for rustbackend (the specification lets backends infer more
-# extensions than .md and .rst), while pyproject-metadata refuses to guess.
+# extensions than .md and .rst), while pyproject-metadata refuses to guess; `README.MD` is
+# text/markdown because the specification matches the suffix case-insensitively, which
+# pyproject-metadata 0.12.1 does not.
 NOT_COMPARABLE = {
+    "valid-readme-uppercase-extension",
     "valid-dynamic-version",
     "valid-dynamic-version-file",
     "valid-readme-charset",
