@@ -21,12 +21,14 @@ pub mod classifiers;
 pub mod editable;
 pub mod error;
 pub mod fileset;
+pub mod globs;
 pub mod gzip;
 pub mod layout;
 pub mod license;
 pub mod metadata;
 pub mod names;
 pub mod native;
+pub mod options;
 pub mod plan;
 pub mod pyproject;
 pub mod sdist;
@@ -41,30 +43,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Diagnostic, Error, Report, Result};
 use metadata::MetadataFor;
+pub use options::BuildOptions;
 pub use plan::Plan;
-
-/// Inputs every build shares that do not come from the project itself.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// `SOURCE_DATE_EPOCH`: the timestamp for every archive entry
-    /// ([`archive::DEFAULT_EPOCH`] when `None`).
-    pub source_date_epoch: Option<u64>,
-    /// `-C editable-mode=...`: overrides `[tool.rustbackend.editable] mode`.
-    pub editable_mode: Option<pyproject::settings::EditableMode>,
-    /// `-C wheel-tag=...`: overrides the wheel tag.
-    pub wheel_tag: Option<String>,
-    /// The (major, minor) version of the Python running the build (for tags of extension
-    /// modules without an interpreter suffix, and abi3 without requires-python).
-    pub interpreter: Option<(u32, u32)>,
-    /// The running interpreter's sysconfig facts, for compiling extension modules.
-    pub python_config: Option<native::PythonConfig>,
-}
-
-impl BuildOptions {
-    fn epoch(&self) -> u64 {
-        self.source_date_epoch.unwrap_or(archive::DEFAULT_EPOCH)
-    }
-}
 
 /// A finished artifact and the warnings met on the way.
 #[derive(Debug, Clone)]
@@ -280,14 +260,29 @@ pub fn check_project(project_dir: &Path) -> Result<Vec<String>> {
     Ok(Plan::load(project_dir)?.warnings)
 }
 
+/// Checks that METADATA and entry_points.txt in a directory from [`prepare_metadata`] are
+/// what this build writes (PEP 517: the wheel's metadata must match the prepared one).
 fn check_prepared_metadata(plan: &Plan, metadata_directory: &Path) -> Result<()> {
-    let path = metadata_directory.join("METADATA");
-    let prepared = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-    if prepared != plan.metadata(MetadataFor::Wheel) {
-        return Err(Error::Input(format!(
-            "the METADATA prepared in `{}` differs from what this build produces; pyproject.toml or a file it names changed between prepare_metadata_for_build_wheel and build_wheel: run the build again",
-            metadata_directory.display()
-        )));
+    let expected = [
+        ("METADATA", Some(plan.metadata(MetadataFor::Wheel))),
+        (
+            "entry_points.txt",
+            metadata::render_entry_points(&plan.pyproject.project),
+        ),
+    ];
+    for (name, text) in expected {
+        let path = metadata_directory.join(name);
+        let prepared = match std::fs::read_to_string(&path) {
+            Ok(prepared) => Some(prepared),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != "METADATA" => None,
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        if prepared != text {
+            return Err(Error::Input(format!(
+                "the {name} prepared in `{}` differs from what this build produces; pyproject.toml or a file it names changed between prepare_metadata_for_build_wheel and build_wheel: run the build again",
+                metadata_directory.display()
+            )));
+        }
     }
     Ok(())
 }

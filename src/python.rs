@@ -1,9 +1,9 @@
 //! The pyo3 module `rustbackend._native`: converts arguments, runs the core with the GIL
 //! released, and turns every error (and any panic) into `rustbackend.BuildError`.
 
-use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
@@ -13,26 +13,28 @@ use crate::native::PythonConfig;
 use crate::pyproject::settings::EditableMode;
 use crate::{BuildOptions, Built, Error};
 
-thread_local! {
-    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
-}
+/// Where the last panic happened (the hook runs on any thread, a rayon worker included, so
+/// this is process-wide; the message itself comes from the unwinding payload).
+static PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
 
-/// Replaces the default panic hook (which prints to stderr, with a backtrace when
-/// RUST_BACKTRACE is set) by one that only records the message for the BuildError.
 fn install_quiet_panic_hook() {
     panic::set_hook(Box::new(|info| {
-        let payload = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
         let location = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(format!("{payload}{location}")));
+            .map(|l| format!(" at {}:{}", l.file(), l.line()));
+        if let Ok(mut last) = PANIC_LOCATION.lock() {
+            *last = location;
+        }
     }));
+}
+
+/// The text a panic was raised with: `panic!("...")` carries a `&str` or a `String`.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 fn build_error(py: Python<'_>, message: String) -> PyErr {
@@ -52,10 +54,13 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> 
     match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(build_error(py, error.to_string())),
-        Err(_) => {
-            let detail = PANIC_MESSAGE
-                .with(|m| m.borrow_mut().take())
-                .unwrap_or_else(|| "unknown panic".into());
+        Err(payload) => {
+            let location = PANIC_LOCATION
+                .lock()
+                .ok()
+                .and_then(|mut l| l.take())
+                .unwrap_or_default();
+            let detail = format!("{}{location}", panic_text(payload.as_ref()));
             Err(build_error(
                 py,
                 format!("internal error in rustbackend ({detail}); this is a bug, please report it with the pyproject.toml that triggers it"),
@@ -198,10 +203,17 @@ fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
     run(py, || Ok(crate::check::check_artifact(&path)))
 }
 
-/// Panics on purpose, so tests can check that a panic arrives as a BuildError.
+/// Panics on purpose, so tests can check that a panic arrives as a BuildError with its
+/// message; `on_worker` panics on a rayon worker thread, as parallel archive code would.
 #[pyfunction]
-fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
-    run(py, || -> Result<(), Error> { panic!("test panic") })
+#[pyo3(signature = (on_worker=false))]
+fn _panic_for_test(py: Python<'_>, on_worker: bool) -> PyResult<()> {
+    run(py, || -> Result<(), Error> {
+        if on_worker {
+            rayon::scope(|s| s.spawn(|_| panic!("test panic on a worker")));
+        }
+        panic!("test panic")
+    })
 }
 
 #[pymodule]

@@ -198,7 +198,7 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         .map(|globs| {
             globs
                 .into_iter()
-                .filter_map(|g| match crate::fileset::check_glob(g.value) {
+                .filter_map(|g| match crate::globs::check_glob(g.value) {
                     Ok(()) => Some(g.value.to_string()),
                     Err(message) => {
                         checker.push(

@@ -146,7 +146,7 @@ fn globs(checker: &mut Checker, table: &TableAt<'_>, name: &str) -> Vec<String> 
         .string_array(table, name, &example)
         .unwrap_or_default()
     {
-        match crate::fileset::check_glob(glob.value) {
+        match crate::globs::check_glob(glob.value) {
             Ok(()) => out.push(glob.value.to_string()),
             Err(message) => checker.push(
                 Diagnostic::new(&key, format!("`{key}` has an invalid glob: {message}"))

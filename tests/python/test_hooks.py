@@ -65,8 +65,23 @@ def test_build_wheel_checks_prepared_metadata(backend_venv, sample, tmp_path):
         except rustbackend.BuildError as e:
             print("BuildError:", e)
     """)
-    assert "differs from what this build produces" in failed.stdout
+    assert "the METADATA prepared in" in failed.stdout and "differs from what this build produces" in failed.stdout
     assert not (project.parent / "wheels2").exists() or not any((project.parent / "wheels2").iterdir())
+
+    # The same for the entry points: METADATA alike, entry_points.txt not.
+    pyproject.write_text(pyproject.read_text().replace("Says goodbye", "Says hello"))
+    text = pyproject.read_text()
+    assert "[project.scripts]" in text
+    pyproject.write_text(text.replace("[project.scripts]\n", "[project.scripts]\ngreet-again = \"greet:main\"\n"))
+    failed = call(backend_venv, project, """
+        import rustbackend
+        try:
+            rustbackend.build_wheel("../wheels3", metadata_directory="../md/greet-1.2.0.dist-info")
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """)
+    assert "the entry_points.txt prepared in" in failed.stdout and "differs from what this build produces" in failed.stdout
+    assert not (project.parent / "wheels3").exists() or not any((project.parent / "wheels3").iterdir())
 
 
 def test_editable_hooks(backend_venv, sample):
@@ -165,6 +180,21 @@ def test_a_panic_becomes_a_build_error_without_a_rust_backtrace(backend_venv, tm
     """, RUST_BACKTRACE="full")
     assert "BuildError: internal error in rustbackend (test panic at src/python.rs:" in result.stdout
     assert "panicked" not in result.stderr and "stack backtrace" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_a_panic_on_a_worker_thread_keeps_its_message(backend_venv, tmp_path):
+    """The message comes from the unwinding payload, so a panic raised on a rayon worker (as
+    parallel archive code would) is reported with its own text, not "unknown panic"."""
+    result = call(backend_venv, tmp_path, """
+        import rustbackend
+        from rustbackend import _native
+        try:
+            _native._panic_for_test(on_worker=True)
+        except rustbackend.BuildError as e:
+            print("BuildError:", e)
+    """, RUST_BACKTRACE="full")
+    assert "BuildError: internal error in rustbackend (test panic on a worker at src/python.rs:" in result.stdout
     assert result.stderr == ""
 
 

@@ -1,0 +1,96 @@
+//! The one glob dialect of every include, exclude, artifacts and license-files key:
+//! relative to the project root, `/`-separated, never reaching outside the project. Kept
+//! apart from the walking code so that reading pyproject.toml does not depend on it.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::error::{Error, Result};
+
+/// Checks a glob for the one dialect every include/exclude/license-files key uses: relative
+/// to the project root, `/` separators, never reaching outside the project.
+pub fn check_glob(glob: &str) -> std::result::Result<(), String> {
+    if glob.is_empty() {
+        return Err("the glob is empty".into());
+    }
+    if glob.starts_with('/') || glob.contains('\\') || glob.get(1..2) == Some(":") {
+        return Err(format!(
+            "`{glob}` must be relative to the project root and use `/`"
+        ));
+    }
+    if glob.split('/').any(|part| part == "..") {
+        return Err(format!("`{glob}` reaches outside the project with `..`"));
+    }
+    GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .map(|_| ())
+        .map_err(|e| format!("`{glob}` is not a valid glob: {e}"))
+}
+
+/// Compiles checked globs into one matcher.
+pub fn glob_set(globs: &[String]) -> std::result::Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        check_glob(glob)?;
+        builder.add(
+            GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Globs that exclude a file when they match its path or the path of a directory above it,
+/// so `docs/_build` and `docs/_build/**` both exclude everything below `docs/_build/`.
+#[derive(Debug, Clone)]
+pub struct Excludes(GlobSet);
+
+impl Excludes {
+    /// Compiles already-checked globs.
+    pub fn new<'g>(globs: impl IntoIterator<Item = &'g String>) -> Result<Excludes> {
+        let globs: Vec<String> = globs.into_iter().cloned().collect();
+        glob_set(&globs).map(Excludes).map_err(Error::Input)
+    }
+
+    /// Whether `relative` (a `/`-separated path from the project root) is excluded.
+    pub fn matches(&self, relative: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        let mut path = relative;
+        loop {
+            if self.0.is_match(path) {
+                return true;
+            }
+            match path.rsplit_once('/') {
+                Some((parent, _)) => path = parent,
+                None => return false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_must_stay_inside() {
+        assert!(check_glob("LICEN[CS]E*").is_ok());
+        assert!(check_glob("licenses/**/*.txt").is_ok());
+        assert!(check_glob("../LICENSE").is_err());
+        assert!(check_glob("/etc/passwd").is_err());
+        assert!(check_glob("a\\b").is_err());
+        assert!(check_glob("[").is_err());
+    }
+
+    #[test]
+    fn excludes_match_directories_above() {
+        let excludes = Excludes::new(&["docs/_build".to_string(), "**/*.tmp".to_string()]).unwrap();
+        assert!(excludes.matches("docs/_build/html/index.html"));
+        assert!(excludes.matches("src/pkg/x.tmp"));
+        assert!(!excludes.matches("docs/index.rst"));
+    }
+}
