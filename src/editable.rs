@@ -54,14 +54,6 @@ fn py_str(text: &str) -> String {
     out
 }
 
-/// Everything an editable wheel holds outside `.dist-info`: what makes the project
-/// importable in `mode`, and the `.data` directories.
-pub fn editable_payload(plan: &Plan, mode: EditableMode) -> Result<Vec<Entry>> {
-    let mut entries = editable_entries(plan, mode)?;
-    entries.extend(crate::wheel::data_entries(plan)?.0);
-    Ok(entries)
-}
-
 /// The entries that make the project importable in `mode`.
 pub fn editable_entries(plan: &Plan, mode: EditableMode) -> Result<Vec<Entry>> {
     match mode {

@@ -2,10 +2,11 @@
 //! file sets that go into each artifact. This is the only place that decides what is packed.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 pub use crate::globs::Excludes;
-use crate::layout::Layout;
+use crate::ignore_rules::IgnoreRules;
 
 /// A file chosen for an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,9 @@ pub struct FileEntry {
     pub archive_path: String,
     /// Where the file is on disk.
     pub source: PathBuf,
+    /// Whether an ignore rule covers it (it is kept on purpose: an artifact, or the file a
+    /// dynamic version is read from).
+    pub ignored: bool,
 }
 
 /// Directory names that are never walked into.
@@ -58,21 +62,59 @@ pub fn secret_warning(path: &str) -> String {
     format!("left out `{path}`: it looks like a secret (never packed by default; include it with `tool.rustbackend.sdist.include` if it is meant to ship)")
 }
 
-/// What a walk reports besides the files: the secrets it left out.
+/// Why a file or directory was left out of an artifact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeftOut {
+    /// An ignore rule covers it (`.gitignore`, `.git/info/exclude`, git's global excludes).
+    Ignored,
+    /// One of the default excludes: caches, bytecode, editor debris, VCS directories, build
+    /// output (`build/`, `dist/`, `*.egg-info/`), virtual environments.
+    DefaultExclude,
+    /// It looks like a secret (`.env`, `.pypirc`, private keys).
+    Secret,
+    /// An `exclude` glob of `[tool.rustbackend]` matches it.
+    Excluded,
+}
+
+impl LeftOut {
+    /// Why, in words, for `rustbackend ls --left-out`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LeftOut::Ignored => "ignored by .gitignore or git's excludes",
+            LeftOut::DefaultExclude => "a default exclude",
+            LeftOut::Secret => "looks like a secret",
+            LeftOut::Excluded => "an `exclude` glob",
+        }
+    }
+}
+
+/// The files a walk chose, and what it left out.
 #[derive(Debug, Default)]
 pub struct Walk {
     /// Files chosen, sorted by archive path.
     pub files: Vec<FileEntry>,
-    /// Paths (relative to the project root) skipped because they look like secrets.
-    pub skipped_secrets: Vec<String>,
+    /// Paths (relative to the project root; directories end in `/`) left out, and why.
+    pub left_out: Vec<(String, LeftOut)>,
+}
+
+impl Walk {
+    /// The paths left out because they look like secrets.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.left_out
+            .iter()
+            .filter(|(_, why)| *why == LeftOut::Secret)
+            .map(|(path, _)| path.as_str())
+    }
 }
 
 /// How to walk a directory.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WalkOptions<'a> {
-    /// Leave out what git would ignore (`.gitignore` at every level, `.git/info/exclude`,
-    /// the global excludes file).
-    pub gitignore: bool,
+    /// Leave out what the project's ignore rules cover.
+    pub ignore: Option<&'a Arc<IgnoreRules>>,
+    /// Files kept even when an ignore rule covers them (`tool.rustbackend.artifacts`, the
+    /// dynamic version's file); they are marked [`FileEntry::ignored`].
+    pub keep: Option<&'a Excludes>,
     /// Keep the default excludes and secrets too (for explicit includes).
     pub everything: bool,
     /// Leave out the top-level `build/` and `dist/` directories.
@@ -84,8 +126,17 @@ pub struct WalkOptions<'a> {
     pub external_links: bool,
 }
 
+/// Whether a directory is one of the default excludes: a cache or VCS directory by name,
+/// build metadata (`*.egg-info`), or a virtual environment (it holds `pyvenv.cfg`,
+/// whatever it is called).
+pub fn is_excluded_dir(name: &str, path: &Path) -> bool {
+    EXCLUDED_DIRS.contains(&name)
+        || name.ends_with(".egg-info")
+        || path.join("pyvenv.cfg").is_file()
+}
+
 /// Walks `dir` (a directory inside `project_dir`, `""` for the root), returning files with
-/// archive paths relative to the project root, sorted.
+/// archive paths relative to the project root, sorted, and what was left out.
 pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<Walk> {
     let start = if dir.is_empty() {
         project_dir.to_path_buf()
@@ -107,37 +158,60 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         .hidden(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
-    if options.gitignore {
-        builder
-            .git_ignore(true)
-            .git_global(true)
-            .git_exclude(true)
-            .parents(true);
-    }
+    // Directories are pruned here, so nothing below an ignored or excluded directory is
+    // read; what is pruned is recorded for `ls --left-out`.
+    let pruned: Arc<Mutex<Vec<(String, LeftOut)>>> = Arc::default();
+    let record = Arc::clone(&pruned);
+    let rules = options.ignore.cloned();
+    let keep = options.keep.cloned();
+    let keep_any = options.keep.is_some();
+    let (root, logical_root) = (canonical_root.clone(), project_dir.to_path_buf());
     builder.filter_entry(move |entry| {
-        let name = entry.file_name().to_string_lossy();
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if is_dir {
-            if name == ".git" || (!options.everything && EXCLUDED_DIRS.contains(&name.as_ref())) {
-                return false;
-            }
-            if options.skip_build_dirs
-                && walking_root
-                && entry.depth() == 1
-                && (name == "dist" || name == "build")
-            {
-                return false;
-            }
-            if !skip.is_empty() {
-                if let Ok(real) = entry.path().canonicalize() {
-                    if skip.contains(&real) {
-                        return false;
-                    }
-                }
-            }
+        if !is_dir || entry.depth() == 0 {
             return true;
         }
-        options.everything || !is_junk_file(&name)
+        let name = entry.file_name().to_string_lossy();
+        let relative = entry
+            .path()
+            .strip_prefix(&logical_root)
+            .unwrap_or(entry.path());
+        let shown = format!("{}/", archive_path(relative).unwrap_or_default());
+        let build_dir = options.skip_build_dirs
+            && walking_root
+            && entry.depth() == 1
+            && (name == "dist" || name == "build");
+        let why = if name == ".git"
+            || (!options.everything && (build_dir || is_excluded_dir(&name, entry.path())))
+        {
+            Some(LeftOut::DefaultExclude)
+        } else if rules
+            .as_ref()
+            .is_some_and(|r| r.is_ignored(&root.join(relative), true))
+            // An ignored directory that may hold files to keep is entered to find them.
+            && !keep
+                .as_ref()
+                .is_some_and(|k| k.could_match_below(shown.trim_end_matches('/')))
+        {
+            Some(LeftOut::Ignored)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            record
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((shown, why));
+            return false;
+        }
+        if !skip.is_empty() {
+            if let Ok(real) = entry.path().canonicalize() {
+                if skip.contains(&real) {
+                    return false;
+                }
+            }
+        }
+        true
     });
 
     let mut result = Walk::default();
@@ -161,27 +235,57 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
                 path.display()
             )));
         }
-        let relative = path.strip_prefix(project_dir).unwrap_or(path);
-        let Some(relative) = archive_path(relative) else {
+        let relative_path = path.strip_prefix(project_dir).unwrap_or(path);
+        let Some(relative) = archive_path(relative_path) else {
             return Err(Error::Input(format!(
                 "the file name `{}` is not valid UTF-8; rename it",
                 path.display()
             )));
         };
         let name = relative.rsplit('/').next().unwrap_or(&relative);
+        if !options.everything && is_junk_file(name) {
+            result.left_out.push((relative, LeftOut::DefaultExclude));
+            continue;
+        }
         if !options.everything && is_secret_file(name) {
-            result.skipped_secrets.push(relative.clone());
+            result.left_out.push((relative, LeftOut::Secret));
+            continue;
+        }
+        let ignored = options
+            .ignore
+            .is_some_and(|r| r.is_ignored(&canonical_root.join(relative_path), false))
+            || (keep_any && ignored_above(options.ignore, &canonical_root, relative_path));
+        if ignored && !options.keep.is_some_and(|k| k.matches(&relative)) {
+            result.left_out.push((relative, LeftOut::Ignored));
             continue;
         }
         result.files.push(FileEntry {
             archive_path: relative,
             source: path.to_path_buf(),
+            ignored,
         });
     }
     result
         .files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    result
+        .left_out
+        .extend(pruned.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
+    result.left_out.sort();
     Ok(result)
+}
+
+/// Whether a directory above `relative` (below the project root) is ignored: with files to
+/// keep, ignored directories are entered, so their files are asked about here.
+fn ignored_above(rules: Option<&Arc<IgnoreRules>>, root: &Path, relative: &Path) -> bool {
+    let Some(rules) = rules else {
+        return false;
+    };
+    relative
+        .ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .any(|dir| rules.is_ignored(&root.join(dir), true))
 }
 
 /// The archive path of `relative`, a path below the project root: its names joined with
@@ -243,6 +347,7 @@ pub fn root_files(project_dir: &Path, options: WalkOptions<'_>) -> Result<Walk> 
         walk.files.push(FileEntry {
             archive_path: name,
             source: path,
+            ignored: false,
         });
     }
     walk.files
@@ -278,45 +383,6 @@ fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error
             path.unwrap_or(start).display()
         )),
     }
-}
-
-/// The files of every module in `layout`, minus `excludes`, with archive paths relative to
-/// the module root (what goes into a wheel).
-pub fn module_files(
-    project_dir: &Path,
-    layout: &Layout,
-    excludes: &Excludes,
-    options: WalkOptions<'_>,
-) -> Result<Walk> {
-    let mut all = Walk::default();
-    for module in &layout.modules {
-        let walk = if module.is_package {
-            walk(project_dir, &module.path, options)?
-        } else {
-            Walk {
-                files: vec![FileEntry {
-                    archive_path: module.path.clone(),
-                    source: project_dir.join(&module.path),
-                }],
-                skipped_secrets: Vec::new(),
-            }
-        };
-        for file in walk.files {
-            if excludes.matches(&file.archive_path) {
-                continue;
-            }
-            let archive_path = strip_dir(&file.archive_path, &layout.module_root);
-            all.files.push(FileEntry {
-                archive_path,
-                source: file.source,
-            });
-        }
-        all.skipped_secrets.extend(walk.skipped_secrets);
-    }
-    all.files
-        .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
-    all.files.dedup_by(|a, b| a.archive_path == b.archive_path);
-    Ok(all)
 }
 
 /// `path` relative to `dir` (both `/`-separated, relative to the project root).

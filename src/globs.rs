@@ -45,23 +45,41 @@ pub fn glob_set(globs: &[String]) -> std::result::Result<GlobSet, String> {
 /// Globs that exclude a file when they match its path or the path of a directory above it,
 /// so `docs/_build` and `docs/_build/**` both exclude everything below `docs/_build/`.
 #[derive(Debug, Clone)]
-pub struct Excludes(GlobSet);
+pub struct Excludes {
+    set: GlobSet,
+    /// Each glob's literal start, up to its first wildcard (`src/pkg/static/` for
+    /// `src/pkg/static/**`): what a path must begin with, or be the beginning of, to match.
+    prefixes: Vec<String>,
+}
 
 impl Excludes {
     /// Compiles already-checked globs.
     pub fn new<'g>(globs: impl IntoIterator<Item = &'g String>) -> Result<Excludes> {
         let globs: Vec<String> = globs.into_iter().cloned().collect();
-        glob_set(&globs).map(Excludes).map_err(Error::Input)
+        let prefixes = globs
+            .iter()
+            .map(|g| {
+                let end = g.find(['*', '?', '[', '{', '\\']).unwrap_or(g.len());
+                g[..end].to_string()
+            })
+            .collect();
+        let set = glob_set(&globs).map_err(Error::Input)?;
+        Ok(Excludes { set, prefixes })
+    }
+
+    /// Whether no glob was given.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
     }
 
     /// Whether `relative` (a `/`-separated path from the project root) is excluded.
     pub fn matches(&self, relative: &str) -> bool {
-        if self.0.is_empty() {
+        if self.set.is_empty() {
             return false;
         }
         let mut path = relative;
         loop {
-            if self.0.is_match(path) {
+            if self.set.is_match(path) {
                 return true;
             }
             match path.rsplit_once('/') {
@@ -69,6 +87,15 @@ impl Excludes {
                 None => return false,
             }
         }
+    }
+
+    /// Whether a path below the directory `dir` (project-relative, without a trailing `/`)
+    /// could match: false lets a walk skip the directory.
+    pub fn could_match_below(&self, dir: &str) -> bool {
+        let dir = format!("{dir}/");
+        self.prefixes
+            .iter()
+            .any(|p| p.starts_with(&dir) || dir.starts_with(p.as_str()))
     }
 }
 
@@ -92,5 +119,18 @@ mod tests {
         assert!(excludes.matches("docs/_build/html/index.html"));
         assert!(excludes.matches("src/pkg/x.tmp"));
         assert!(!excludes.matches("docs/index.rst"));
+        let keep = Excludes::new(&[
+            "src/pkg/static/**".to_string(),
+            "src/pkg/_version.py".to_string(),
+        ])
+        .unwrap();
+        assert!(keep.could_match_below("src"));
+        assert!(keep.could_match_below("src/pkg/static"));
+        assert!(keep.could_match_below("src/pkg/static/js"));
+        assert!(!keep.could_match_below("node_modules"));
+        assert!(!keep.could_match_below("src/pkg/other"));
+        assert!(Excludes::new(&["**/*.js".to_string()])
+            .unwrap()
+            .could_match_below("anything"));
     }
 }

@@ -23,8 +23,10 @@ pub mod error;
 pub mod fileset;
 pub mod globs;
 pub mod gzip;
+pub mod ignore_rules;
 pub mod layout;
 pub mod license;
+pub mod manifest;
 pub mod metadata;
 pub mod names;
 pub mod native;
@@ -42,6 +44,7 @@ mod python;
 use std::path::{Path, PathBuf};
 
 pub use error::{Diagnostic, Error, Report, Result};
+pub use manifest::{ArtifactKind, Manifest};
 use metadata::MetadataFor;
 pub use options::BuildOptions;
 pub use plan::Plan;
@@ -71,8 +74,8 @@ fn ensure_dir(dir: &Path) -> Result<()> {
 
 /// Builds a wheel of the project in `project_dir` into `out_dir`.
 ///
-/// With `metadata_directory` (from [`prepare_metadata`]), the wheel's METADATA is checked to
-/// be identical to the one prepared there.
+/// With `metadata_directory` (from [`prepare_metadata`]), the wheel's METADATA and
+/// entry_points.txt are checked to be identical to the ones prepared there.
 pub fn build_wheel(
     project_dir: &Path,
     out_dir: &Path,
@@ -83,31 +86,13 @@ pub fn build_wheel(
     if let Some(dir) = metadata_directory {
         check_prepared_metadata(&plan, dir)?;
     }
-    let (mut payload, skipped) = wheel::payload_entries(&plan)?;
-    // Extension modules are compiled into a temporary directory that lives until the wheel
-    // is written; a stale build in the source tree is replaced by the fresh one.
-    let compiled = tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
-    let config = options.python_config.clone().unwrap_or_default();
-    for built in native::build_all(&plan, &config, compiled.path())? {
-        payload.retain(|e| e.path != built.archive_path);
-        // Among the module files (which come before the `.data` directories), in order.
-        let modules_end = payload
-            .iter()
-            .position(|e| {
-                e.path
-                    .starts_with(&format!("{}-{}.data/", plan.dist_name, plan.version))
-            })
-            .unwrap_or(payload.len());
-        let at = payload[..modules_end].partition_point(|e| e.path < built.archive_path);
-        payload.insert(at, archive::Entry::file(built.archive_path, built.file));
-    }
+    let manifest = Manifest::wheel(&plan, options)?;
     ensure_dir(out_dir)?;
-    let tag = wheel::wheel_tag(&plan, &payload, options)?;
-    let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
-    let mut warnings = plan.warnings;
-    warnings.extend(tag.warnings);
-    warnings.extend(skipped.iter().map(|p| fileset::secret_warning(p)));
-    Ok(Built { path, warnings })
+    let path = wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
+    Ok(Built {
+        path,
+        warnings: manifest.warnings,
+    })
 }
 
 /// Builds an editable wheel (PEP 660) of the project in `project_dir` into `out_dir`.
@@ -124,33 +109,25 @@ pub fn build_editable(
     let mode = options
         .editable_mode
         .unwrap_or(plan.pyproject.settings.editable_mode);
-    // Extension modules are compiled next to their sources, where the editable install
-    // imports them from.
-    let config = options.python_config.clone().unwrap_or_default();
-    native::build_all(
-        &plan,
-        &config,
-        &plan.project_dir.join(&plan.layout.module_root),
-    )?;
-    let payload = editable::editable_payload(&plan, mode)?;
+    let manifest = Manifest::editable(&plan, mode, options)?;
     ensure_dir(out_dir)?;
-    let tag = wheel::wheel_tag(&plan, &payload, options)?;
-    let path = wheel::write_wheel(&plan, &payload, &tag, out_dir, options.epoch())?;
+    let path = wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
     Ok(Built {
         path,
-        warnings: plan.warnings,
+        warnings: manifest.warnings,
     })
 }
 
 /// Builds the sdist of the project in `project_dir` into `out_dir`.
 pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result<Built> {
     let plan = Plan::load(project_dir)?;
-    let (entries, sdist_warnings) = sdist::sdist_entries(&plan, Some(out_dir))?;
+    let manifest = Manifest::sdist(&plan, Some(out_dir))?;
     ensure_dir(out_dir)?;
-    let path = sdist::write_sdist(&plan, &entries, out_dir, options.epoch())?;
-    let mut warnings = plan.warnings;
-    warnings.extend(sdist_warnings);
-    Ok(Built { path, warnings })
+    let path = sdist::write_sdist(&plan, &manifest, out_dir, options.epoch())?;
+    Ok(Built {
+        path,
+        warnings: manifest.warnings,
+    })
 }
 
 /// Writes the `.dist-info` directory (without RECORD) into `metadata_directory` and returns
@@ -165,7 +142,8 @@ pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result
         .prefix(".rustbackend-")
         .tempdir_in(metadata_directory)
         .map_err(|e| Error::io("create a temporary directory in", metadata_directory, e))?;
-    for entry in wheel::dist_info_entries(&plan, &wheel::pure()) {
+    let manifest = Manifest::prepared_metadata(&plan);
+    for entry in manifest.entries() {
         let relative = entry
             .path
             .strip_prefix(&format!("{dist_info}/"))
@@ -191,67 +169,44 @@ pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result
     })?;
     Ok(Built {
         path: target,
-        warnings: plan.warnings,
+        warnings: manifest.warnings,
     })
 }
 
-/// Which artifact [`list_artifact`] describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArtifactKind {
-    /// The regular wheel.
-    Wheel,
-    /// The sdist.
-    Sdist,
-    /// The editable wheel (in the project's configured mode).
-    Editable,
-}
-
-/// What an artifact would contain, without building it: (path inside the artifact, where it
-/// comes from: a path relative to the project, or `<generated>`). The same selection code as
-/// the build runs, so the listing cannot drift from it.
-pub fn list_artifact(project_dir: &Path, kind: ArtifactKind) -> Result<Vec<(String, String)>> {
+/// What an artifact would contain, without writing it: its [`Manifest`], with RECORD
+/// added for wheels. The wheel's extension modules are compiled (into a temporary
+/// directory), so the listing names them and carries the real tag: the same code as the
+/// build runs, so the listing cannot drift from it.
+pub fn list_artifact(
+    project_dir: &Path,
+    kind: ArtifactKind,
+    options: &BuildOptions,
+) -> Result<Manifest> {
     let plan = Plan::load(project_dir)?;
-    let wheel_listing = |mut entries: Vec<archive::Entry>| -> Result<Vec<archive::Entry>> {
-        let tag = wheel::wheel_tag(&plan, &entries, &BuildOptions::default())?;
-        entries.extend(wheel::dist_info_entries(&plan, &tag));
-        entries.push(archive::Entry::bytes(
-            format!("{}/RECORD", plan.dist_info()),
-            "",
-        ));
-        Ok(entries)
-    };
-    let entries = match kind {
-        ArtifactKind::Wheel => wheel_listing(wheel::payload_entries(&plan)?.0)?,
-        ArtifactKind::Editable => wheel_listing(editable::editable_payload(
-            &plan,
-            plan.pyproject.settings.editable_mode,
-        )?)?,
+    let mut manifest = match kind {
+        ArtifactKind::Wheel => Manifest::wheel(&plan, options)?,
+        ArtifactKind::Editable => {
+            let mode = options
+                .editable_mode
+                .unwrap_or(plan.pyproject.settings.editable_mode);
+            Manifest::editable(&plan, mode, options)?
+        }
         ArtifactKind::Sdist => {
+            let mut manifest = Manifest::sdist(&plan, None)?;
             let base = plan.sdist_base();
-            let (entries, _) = sdist::sdist_entries(&plan, None)?;
-            entries
-                .into_iter()
-                .map(|mut e| {
-                    e.path = format!("{base}/{}", e.path);
-                    e
-                })
-                .collect()
+            for member in &mut manifest.members {
+                member.entry.path = format!("{base}/{}", member.entry.path);
+            }
+            manifest
         }
     };
-    Ok(entries
-        .into_iter()
-        .map(|entry| {
-            let source = match &entry.contents {
-                archive::Contents::File(source) => {
-                    let relative = source.strip_prefix(project_dir).unwrap_or(source);
-                    fileset::archive_path(relative)
-                        .unwrap_or_else(|| relative.to_string_lossy().into_owned())
-                }
-                archive::Contents::Bytes(_) => "<generated>".to_string(),
-            };
-            (entry.path, source)
-        })
-        .collect())
+    if kind != ArtifactKind::Sdist {
+        manifest.members.push(manifest::Member {
+            entry: archive::Entry::bytes(format!("{}/RECORD", plan.dist_info()), ""),
+            why: manifest::Why::Metadata,
+        });
+    }
+    Ok(manifest)
 }
 
 /// Validates the project's pyproject.toml and layout (everything a build checks before

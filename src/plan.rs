@@ -32,6 +32,11 @@ pub struct Plan {
     pub dist_name: String,
     /// The version: static, or resolved from its dynamic source.
     pub version: Version,
+    /// The project's ignore rules (`.gitignore` files, and git's own when in a checkout).
+    pub ignore_rules: std::sync::Arc<crate::ignore_rules::IgnoreRules>,
+    /// The file a dynamic version was read from (relative to the project), packed even
+    /// when an ignore rule covers it.
+    pub version_file: Option<String>,
 }
 
 impl Plan {
@@ -39,7 +44,7 @@ impl Plan {
     pub fn load(project_dir: &Path) -> Result<Plan> {
         let pyproject = pyproject::load(project_dir)?;
         let layout = layout::discover(project_dir, &pyproject)?;
-        let version = version::resolve(project_dir, &pyproject, &layout)?;
+        let (version, version_file) = version::resolve(project_dir, &pyproject, &layout)?;
         let mut warnings = Vec::new();
         if let Some(pyproject::License::Text(_)) = &pyproject.project.license {
             warnings.push(
@@ -67,6 +72,8 @@ impl Plan {
         Ok(Plan {
             dist_name: names::escape_for_filename(&project.name),
             version,
+            version_file,
+            ignore_rules: std::sync::Arc::new(crate::ignore_rules::IgnoreRules::new(project_dir)),
             project_dir: project_dir.to_path_buf(),
             layout,
             license_files,

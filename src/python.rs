@@ -179,16 +179,52 @@ fn prepare_metadata(
     .map(result)
 }
 
-/// Lists what an artifact (`wheel`, `sdist` or `editable`) would contain: (path, source).
+/// What [`list_files`] returns: (path, origin) pairs, (path, why) pairs left out, the
+/// wheel tag (for wheels), and the warnings.
+type Listing = (
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+    Option<String>,
+    Vec<String>,
+);
+
+/// Lists what an artifact (`wheel`, `sdist` or `editable`) would contain, from the same
+/// manifest the build writes; the wheel's extension modules are compiled for it.
 #[pyfunction]
-fn list_files(py: Python<'_>, project_dir: PathBuf, kind: &str) -> PyResult<Vec<(String, String)>> {
+#[pyo3(signature = (project_dir, kind, interpreter=None, python_config=None))]
+fn list_files(
+    py: Python<'_>,
+    project_dir: PathBuf,
+    kind: &str,
+    interpreter: Option<(u32, u32)>,
+    python_config: Option<HashMap<String, String>>,
+) -> PyResult<Listing> {
     let kind = match kind {
         "wheel" => crate::ArtifactKind::Wheel,
         "sdist" => crate::ArtifactKind::Sdist,
         "editable" => crate::ArtifactKind::Editable,
         other => return Err(build_error(py, format!("unknown artifact kind `{other}`"))),
     };
-    run(py, || crate::list_artifact(&project_dir, kind))
+    let options = BuildOptions {
+        interpreter,
+        python_config: python_config.map(|vars| PythonConfig { vars }),
+        ..BuildOptions::default()
+    };
+    run(py, || {
+        let manifest = crate::list_artifact(&project_dir, kind, &options)?;
+        let members = manifest
+            .members
+            .iter()
+            .map(|m| (m.entry.path.clone(), m.origin(&project_dir)))
+            .collect();
+        let left_out = manifest
+            .left_out
+            .iter()
+            .map(|(path, why)| (path.clone(), why.describe().to_string()))
+            .collect();
+        let tag = manifest.tag.as_ref().map(|t| t.tag.file_part());
+        Ok((members, left_out, tag, manifest.warnings))
+    })
 }
 
 /// Validates a project without building; returns the warnings.

@@ -23,14 +23,21 @@ fn fail(pyproject: &PyProject, key: &str, message: String, help: &str) -> Error 
     )
 }
 
-/// The project's version: the static one, or the one computed from its dynamic source.
-pub fn resolve(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Result<Version> {
+/// The project's version: the static one, or the one computed from its dynamic source;
+/// with the file it was read from (relative to the project), which must always be packed.
+pub fn resolve(
+    project_dir: &Path,
+    pyproject: &PyProject,
+    layout: &Layout,
+) -> Result<(Version, Option<String>)> {
     if let Some(version) = &pyproject.project.version {
-        return Ok(version.clone());
+        return Ok((version.clone(), None));
     }
     match pyproject.settings.version_source {
-        VersionSource::File => from_file(project_dir, pyproject, layout),
-        VersionSource::Git => from_git(project_dir, pyproject),
+        VersionSource::File => {
+            from_file(project_dir, pyproject, layout).map(|(v, file)| (v, Some(file)))
+        }
+        VersionSource::Git => from_git(project_dir, pyproject).map(|v| (v, None)),
     }
 }
 
@@ -79,7 +86,11 @@ fn version_import(project_dir: &Path, init_file: &str, source: &str) -> Option<S
     Some(format!("{base}.py"))
 }
 
-fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Result<Version> {
+fn from_file(
+    project_dir: &Path,
+    pyproject: &PyProject,
+    layout: &Layout,
+) -> Result<(Version, String)> {
     let relative = match &pyproject.settings.version_file {
         Some(file) => file.clone(),
         None => {
@@ -127,7 +138,7 @@ fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Resu
             "add a line `__version__ = \"1.0.0\"` (a literal string, at the start of a line), set `tool.rustbackend.version-file` to the file that has one, or write `version` statically",
         ));
     };
-    Version::from_str(text).map_err(|e| {
+    let version = Version::from_str(text).map_err(|e| {
         fail(
             pyproject,
             "project.dynamic",
@@ -136,7 +147,8 @@ fn from_file(project_dir: &Path, pyproject: &PyProject, layout: &Layout) -> Resu
             ),
             "use a version such as \"1.0.0\", \"2.1rc1\" or \"0.3.dev2\"",
         )
-    })
+    })?;
+    Ok((version, relative))
 }
 
 fn git(project_dir: &Path, args: &[&str]) -> std::result::Result<String, String> {

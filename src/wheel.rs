@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::archive::{Contents, Entry, WheelWriter};
 use crate::error::{Error, Result};
 use crate::fileset;
+use crate::manifest::Manifest;
 use crate::metadata::{self, MetadataFor};
 use crate::plan::Plan;
 use crate::tags::{self, Inferred, WheelTag};
@@ -99,64 +100,22 @@ pub fn dist_info_entries(plan: &Plan, tag: &Inferred) -> Vec<Entry> {
     entries
 }
 
-/// Writes a wheel holding `payload` (the files outside `.dist-info`) into `out_dir`.
+/// Writes the wheel that `manifest` describes into `out_dir`.
 pub fn write_wheel(
     plan: &Plan,
-    payload: &[Entry],
-    tag: &Inferred,
+    manifest: &Manifest,
     out_dir: &Path,
     epoch: u64,
 ) -> Result<PathBuf> {
-    let dist_info = dist_info_entries(plan, tag);
-    fileset::check_archive_paths(payload.iter().chain(&dist_info).map(|e| e.path.as_str()))?;
-    let target = out_dir.join(plan.wheel_filename(&tag.tag.file_part()));
+    let entries = manifest.entries();
+    fileset::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
+    let tag = manifest
+        .tag
+        .as_ref()
+        .map(|t| t.tag.file_part())
+        .unwrap_or_default();
+    let target = out_dir.join(plan.wheel_filename(&tag));
     let mut writer = WheelWriter::create(&target, epoch, plan.compression_level())?;
-    writer.add_all(payload)?;
-    writer.add_all(&dist_info)?;
+    writer.add_all(&entries)?;
     writer.finish(&plan.dist_info())
-}
-
-/// The files of the `.data` directories (`[tool.rustbackend.wheel.data]`), as entries
-/// under `{name}-{version}.data/{key}/`.
-pub fn data_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
-    let excludes = plan.wheel_excludes()?;
-    let mut entries = Vec::new();
-    let mut skipped = Vec::new();
-    for (key, dir) in &plan.pyproject.settings.wheel_data {
-        let walk = fileset::walk(&plan.project_dir, dir, plan.walk_options())?;
-        for file in walk.files {
-            if excludes.matches(&file.archive_path) {
-                continue;
-            }
-            let inside = fileset::strip_dir(&file.archive_path, dir);
-            entries.push(Entry::file(
-                format!("{}-{}.data/{key}/{inside}", plan.dist_name, plan.version),
-                file.source,
-            ));
-        }
-        skipped.extend(walk.skipped_secrets);
-    }
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((entries, skipped))
-}
-
-/// The files of a regular wheel outside `.dist-info`: modules, then `.data` directories;
-/// and the secrets left out.
-pub fn payload_entries(plan: &Plan) -> Result<(Vec<Entry>, Vec<String>)> {
-    let walk = fileset::module_files(
-        &plan.project_dir,
-        &plan.layout,
-        &plan.wheel_excludes()?,
-        plan.walk_options(),
-    )?;
-    let mut entries: Vec<Entry> = walk
-        .files
-        .iter()
-        .map(|f| Entry::file(f.archive_path.clone(), &f.source))
-        .collect();
-    let (data, data_skipped) = data_entries(plan)?;
-    entries.extend(data);
-    let mut skipped = walk.skipped_secrets;
-    skipped.extend(data_skipped);
-    Ok((entries, skipped))
 }

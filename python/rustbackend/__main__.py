@@ -1,7 +1,7 @@
 """The rustbackend command line: `python -m rustbackend` or `rustbackend`.
 
     rustbackend build [PATH] [--wheel] [--sdist] [-o DIR]
-    rustbackend ls [PATH] [--wheel | --sdist | --editable]
+    rustbackend ls [PATH] [--wheel | --sdist | --editable] [--left-out]
     rustbackend check [PATH | ARTIFACT ...]
 """
 
@@ -119,11 +119,25 @@ def _build(args: argparse.Namespace, out: _Output) -> int:
 
 def _ls(args: argparse.Namespace, out: _Output) -> int:
     kind = "sdist" if args.sdist else "editable" if args.editable else "wheel"
-    files = rustbackend._core().list_files(os.path.abspath(args.path), kind)
+    files, left_out, tag, warnings = rustbackend._core().list_files(
+        os.path.abspath(args.path), kind, tuple(sys.version_info[:2]), rustbackend._python_config(),
+    )
+    for warning in warnings:
+        sys.stderr.write(f"rustbackend: warning: {warning}\n")
+    if args.left_out:
+        width = max((len(path) for path, _ in left_out), default=0)
+        for path, why in left_out:
+            print(f"{path:<{width}}  ({why})" if out.verbosity >= 0 else path)
+        out.detail(f"{len(left_out)} paths left out of the {kind}")
+        return 0
     width = max((len(path) for path, _ in files), default=0)
     for path, source in files:
         print(f"{path:<{width}}  <- {source}" if out.verbosity >= 0 else path)
-    out.detail(f"{len(files)} files in the {kind}")
+    if out.verbosity >= 0:
+        summary = f"{len(files)} files in the {kind}" + (f", tag {tag}" if tag else "")
+        if left_out:
+            summary += f"; {len(left_out)} paths left out (`rustbackend ls --left-out{' --' + kind if kind != 'wheel' else ''}` lists them and why)"
+        sys.stderr.write(summary + "\n")
     return 0
 
 
@@ -179,6 +193,8 @@ def main(argv: "Optional[Sequence[str]]" = None) -> int:
     which.add_argument("--wheel", action="store_true", help="the wheel (the default)")
     which.add_argument("--sdist", action="store_true", help="the sdist")
     which.add_argument("--editable", action="store_true", help="the editable wheel")
+    ls.add_argument("--left-out", action="store_true",
+                    help="list what is left out instead, and why (ignore rules, default excludes, secrets, exclude globs)")
 
     check = commands.add_parser("check", help="validate a project, or built wheels and sdists")
     check.add_argument("targets", nargs="*", metavar="PATH | ARTIFACT",

@@ -11,6 +11,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "version-file",
     "version-source",
     "exclude",
+    "artifacts",
     "wheel",
     "sdist",
     "editable",
@@ -112,6 +113,9 @@ pub struct Settings {
     pub version_source: VersionSource,
     /// Globs of files left out of both artifacts.
     pub exclude: Vec<String>,
+    /// Globs of files that ship although an ignore rule covers them (generated files such as
+    /// built JS bundles or a generated `_version.py`).
+    pub artifacts: Vec<String>,
     /// Globs of files left out of the wheel.
     pub wheel_exclude: Vec<String>,
     /// `.data` directories of the wheel: (key such as `scripts`, project directory).
@@ -472,6 +476,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
         }
     }
     settings.exclude = globs(checker, table, "exclude");
+    settings.artifacts = globs(checker, table, "artifacts");
     settings.ext_modules = read_ext_modules(checker, table);
     settings.compression_level = checker
         .integer(table, "compression-level", 0..=9, "compression-level = 9")
