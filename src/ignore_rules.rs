@@ -34,6 +34,24 @@ fn git_root(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The directory holding the repository's shared files (`info/exclude`): `.git` itself, or
+/// for a worktree or submodule (whose `.git` is a file saying `gitdir: PATH`) the directory
+/// it points at, or that directory's `commondir`.
+fn git_common_dir(root: &Path) -> PathBuf {
+    let dot_git = root.join(".git");
+    let Ok(text) = std::fs::read_to_string(&dot_git) else {
+        return dot_git;
+    };
+    let Some(gitdir) = text.trim().strip_prefix("gitdir:") else {
+        return dot_git;
+    };
+    let gitdir = root.join(gitdir.trim());
+    match std::fs::read_to_string(gitdir.join("commondir")) {
+        Ok(common) => gitdir.join(common.trim()),
+        Err(_) => gitdir,
+    }
+}
+
 fn matcher(root: &Path, file: &Path) -> Option<Gitignore> {
     if !file.is_file() {
         return None;
@@ -54,7 +72,7 @@ impl IgnoreRules {
         let (top, extra) = match git_root(&project_dir) {
             Some(root) => {
                 let mut extra = Vec::new();
-                extra.extend(matcher(&root, &root.join(".git/info/exclude")));
+                extra.extend(matcher(&root, &git_common_dir(&root).join("info/exclude")));
                 if let Some(global) = ignore::gitignore::gitconfig_excludes_path() {
                     extra.extend(matcher(&root, &global));
                 }

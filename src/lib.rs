@@ -5,9 +5,10 @@
 //! ```text
 //! pyproject.toml --pyproject--> validated PyProject (or every diagnostic at once)
 //! PyProject --layout--> modules --plan--> Plan (all names derived once)
-//! Plan --fileset--> sorted file set (the only place that decides what is packed)
+//! Plan --manifest--> every entry of an artifact (origin, reason) and what is left out, and why
+//!          (fileset walks the tree, honouring ignore_rules; native compiles ext-modules)
 //! Plan --metadata--> METADATA / PKG-INFO / WHEEL / entry_points.txt text
-//! file set + texts --wheel / sdist / editable--> archive writer (temp file) --rename--> artifact
+//! manifest --wheel / sdist writer--> archive (temp file) --rename--> artifact; ls prints it
 //! ```
 //!
 //! The public functions here are the hooks, free of Python: the pyo3 module in `python.rs`

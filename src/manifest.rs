@@ -216,8 +216,8 @@ fn ignored_warning(left_out: &[(String, LeftOut)]) -> Option<String> {
         .filter(|(_, why)| *why == LeftOut::Ignored)
         .count();
     (count > 0).then(|| {
-        let what = if count == 1 { "path" } else { "paths" };
-        format!("{count} {what} in the module and data directories are covered by .gitignore (or git's excludes) and left out of the wheel; `rustbackend ls --left-out` lists them, and `tool.rustbackend.artifacts` ships generated files that must be packed")
+        let (noun, verb) = if count == 1 { ("path", "is") } else { ("paths", "are") };
+        format!("{count} {noun} in the module and data directories {verb} covered by .gitignore (or git's excludes) and left out of the wheel; `rustbackend ls --left-out` lists them, and `tool.rustbackend.artifacts` ships generated files that must be packed")
     })
 }
 

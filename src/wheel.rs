@@ -1,5 +1,5 @@
-//! What goes where in a wheel: the modules at the root, `.data/` directories, then
-//! `.dist-info/` with licenses, SBOMs, METADATA, WHEEL, entry_points.txt and RECORD last.
+//! The wheel's tag and `.dist-info` files (licenses, SBOMs, METADATA, WHEEL,
+//! entry_points.txt; RECORD last, by the writer), and writing a wheel's [`Manifest`].
 
 use std::path::{Path, PathBuf};
 

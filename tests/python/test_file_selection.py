@@ -1,6 +1,7 @@
-"""What goes into each artifact: namespace packages installed side by side, and the sdist's
-git-aware selection (nested .gitignore files, .git/info/exclude, the global excludes file,
-worktrees) with junk, build outputs and secrets left out."""
+"""What goes into each artifact: namespace packages installed side by side, and the ignore
+rules that every artifact honours (nested .gitignore files, .git/info/exclude, the global
+excludes file, worktrees, trees copied without .git) with junk, build outputs and secrets
+left out; `artifacts` ships generated files anyway; `ls` shows the same manifest."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-from conftest import run
+import pytest
+
+from conftest import SAMPLES, run
 
 
 def test_namespace_packages_install_side_by_side(sample, make_venv, tmp_path):
@@ -44,6 +47,9 @@ PROJECT_FILES = {
         [project]
         name = "picky"
         version = "1.0"
+
+        [tool.rustbackend]
+        artifacts = ["src/picky/_version.py"]
     """),
     ".gitignore": "*.log\n/generated/\n",
     "src/picky/__init__.py": "",
@@ -78,7 +84,6 @@ EXPECTED_SDIST = [
     "src/picky/__init__.py",
     "src/picky/_version.py",
     "src/picky/data.json",
-    "src/picky/local_only.py",
     "tests/test_picky.py",
 ]
 EXPECTED_WHEEL = [
@@ -86,7 +91,6 @@ EXPECTED_WHEEL = [
     "picky/__init__.py",
     "picky/_version.py",
     "picky/data.json",
-    "picky/local_only.py",
     "picky-1.0.dist-info/METADATA",
     "picky-1.0.dist-info/WHEEL",
     "picky-1.0.dist-info/RECORD",
@@ -129,6 +133,9 @@ def test_sdist_follows_git_and_never_packs_junk_or_secrets(backend_venv, tmp_pat
     assert wheel_names(out / "picky-1.0-py3-none-any.whl") == EXPECTED_WHEEL
     for secret in (".env", ".env.production", ".pypirc", "id_ed25519"):
         assert f"left out `{secret}`: it looks like a secret" in result.stderr
+    # The git-ignored file inside the package stays out of both; one summary line says so.
+    summary = [l for l in result.stderr.splitlines() if "covered by .gitignore" in l]
+    assert summary == ["rustbackend: warning: 1 path in the module and data directories is covered by .gitignore (or git's excludes) and left out of the wheel; `rustbackend ls --left-out` lists them, and `tool.rustbackend.artifacts` ships generated files that must be packed"], result.stderr
 
 
 def test_worktree_checkouts_select_the_same_files(backend_venv, tmp_path):
@@ -143,4 +150,179 @@ def test_worktree_checkouts_select_the_same_files(backend_venv, tmp_path):
     build(backend_venv, worktree, tmp_path / "out", home)
     names = sdist_names(tmp_path / "out" / "picky-1.0.tar.gz")
     assert "app.log" not in names and "generated/out.txt" not in names
-    assert "src/picky/local_only.py" in names  # part of the package: always in the sdist
+    assert "src/picky/local_only.py" not in names  # ignored inside the package: in neither artifact
+    assert "src/picky/_version.py" in names  # listed in `artifacts`
+    assert names == EXPECTED_SDIST
+
+
+# --- one manifest, the same ignore rules everywhere (issue 15) ---
+
+def hooks(venv, project: Path, out: Path, *kinds: str, env=None):
+    """Runs rustbackend's hooks in `project`; returns the process (stderr holds warnings)."""
+    calls = "; ".join(f"print(rustbackend.build_{k}(sys.argv[1]))" for k in kinds)
+    return run([venv.python, "-c", f"import rustbackend, sys; {calls}", out],
+               env=dict(venv.env, **(env or {})), cwd=project)
+
+
+def ls(venv, project: Path, *args: str):
+    return run([venv.bin / "rustbackend", "ls", project, *args], env=venv.env)
+
+
+def listing(venv, project: Path, *args: str) -> list:
+    """The archive paths `rustbackend ls` prints, in order."""
+    return [line.split("  <- ")[0].rstrip() for line in ls(venv, project, *args).stdout.splitlines()]
+
+
+def left_out(venv, project: Path, *args: str) -> dict:
+    """`rustbackend ls --left-out`: path -> reason."""
+    lines = ls(venv, project, "--left-out", *args).stdout.splitlines()
+    return {line.split("  (")[0].rstrip(): line.rsplit("(", 1)[1].rstrip(")") for line in lines}
+
+
+IGNORED = "ignored by .gitignore or git's excludes"
+DEFAULT = "a default exclude"
+
+
+def test_a_tree_without_git_honours_its_gitignore(backend_venv, tmp_path):
+    """A Docker context, an unpacked archive, a CI cache: no .git, but the .gitignore files
+    still decide, for the sdist and (inside the package) for the wheel."""
+    project = tmp_path / "nogit"
+    write(project, {
+        "pyproject.toml": '[project]\nname = "nogit"\nversion = "1.0"\n',
+        ".gitignore": "*.log\nscratch/\n*.key\n",
+        "src/nogit/__init__.py": "",
+        "src/nogit/private.key": "-----BEGIN PRIVATE KEY-----\n",
+        "src/nogit/.gitignore": "local.cfg\n",
+        "src/nogit/local.cfg": "x\n",
+        "debug.log": "noise\n",
+        "scratch/notes.txt": "draft\n",
+        "docs/index.md": "# Docs\n",
+    })
+    assert not (tmp_path / ".git").exists() and not (project / ".git").exists()
+    result = hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel")
+    assert sdist_names(tmp_path / "out" / "nogit-1.0.tar.gz") == [
+        ".gitignore", "PKG-INFO", "docs/index.md", "pyproject.toml",
+        "src/nogit/.gitignore", "src/nogit/__init__.py"]
+    assert wheel_names(tmp_path / "out" / "nogit-1.0-py3-none-any.whl") == [
+        "nogit/.gitignore", "nogit/__init__.py",
+        "nogit-1.0.dist-info/METADATA", "nogit-1.0.dist-info/WHEEL", "nogit-1.0.dist-info/RECORD"]
+    assert "2 paths in the module and data directories are covered by .gitignore" in result.stderr
+    assert left_out(backend_venv, project, "--sdist") == {
+        "debug.log": IGNORED, "scratch/": IGNORED, "src/nogit/local.cfg": IGNORED, "src/nogit/private.key": IGNORED}
+    assert left_out(backend_venv, project) == {"src/nogit/local.cfg": IGNORED, "src/nogit/private.key": IGNORED}
+
+
+def test_artifacts_and_the_dynamic_version_file_ship_although_ignored(backend_venv, tmp_path):
+    project = tmp_path / "gen"
+    write(project, {
+        "pyproject.toml": textwrap.dedent("""\
+            [project]
+            name = "gen"
+            dynamic = ["version"]
+
+            [tool.rustbackend]
+            version-file = "src/gen/_version.py"
+            artifacts = ["src/gen/static/**"]
+        """),
+        ".gitignore": "_version.py\nstatic/\n",
+        "src/gen/__init__.py": "from ._version import __version__\n",
+        "src/gen/_version.py": '__version__ = "2.0"\n',
+        "src/gen/static/app.js": "console.log(1)\n",
+        "src/gen/static/app.css": "body {}\n",
+    })
+    hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel")
+    names = wheel_names(tmp_path / "out" / "gen-2.0-py3-none-any.whl")
+    assert names[:4] == ["gen/__init__.py", "gen/_version.py", "gen/static/app.css", "gen/static/app.js"]
+    assert {"src/gen/_version.py", "src/gen/static/app.js"} <= set(sdist_names(tmp_path / "out" / "gen-2.0.tar.gz"))
+    assert left_out(backend_venv, project) == {}
+
+
+def test_default_excludes_cover_build_output_and_any_virtual_environment(backend_venv, tmp_path):
+    project = tmp_path / "tidy"
+    write(project, {
+        "pyproject.toml": '[project]\nname = "tidy"\nversion = "1.0"\n',
+        "src/tidy/__init__.py": "",
+        "src/tidy.egg-info/PKG-INFO": "stale\n",
+        "src/tidy/tidy.egg-info/SOURCES.txt": "stale\n",
+        "build/lib/tidy/__init__.py": "",
+        "dist/tidy-0.9.tar.gz": "",
+        "my-env/pyvenv.cfg": "home = /usr/bin\n",
+        "my-env/lib/python3.11/site-packages/x.py": "",
+        "tools/helper.py": "",
+    })
+    hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel")
+    assert sdist_names(tmp_path / "out" / "tidy-1.0.tar.gz") == [
+        "PKG-INFO", "pyproject.toml", "src/tidy/__init__.py", "tools/helper.py"]
+    assert wheel_names(tmp_path / "out" / "tidy-1.0-py3-none-any.whl")[0] == "tidy/__init__.py"
+    assert "tidy/tidy.egg-info/SOURCES.txt" not in wheel_names(tmp_path / "out" / "tidy-1.0-py3-none-any.whl")
+    assert left_out(backend_venv, project, "--sdist") == {
+        "build/": DEFAULT, "dist/": DEFAULT, "my-env/": DEFAULT,
+        "src/tidy.egg-info/": DEFAULT, "src/tidy/tidy.egg-info/": DEFAULT}
+
+
+def test_ls_of_a_native_project_names_the_compiled_module_and_the_real_tag(backend_venv, sample, tmp_path):
+    project = sample("c-extension")
+    hooks(backend_venv, project, tmp_path / "out", "wheel")
+    (wheel,) = (tmp_path / "out").glob("*.whl")
+    result = ls(backend_venv, project)
+    lines = result.stdout.splitlines()
+    compiled = [l for l in lines if "<- <compiled from csrc/speedups.c>" in l]
+    assert len(compiled) == 1 and compiled[0].startswith("acme_fast/_speedups.cpython-"), lines
+    tag = wheel.name[len("acme_fast-0.1.0-"):-len(".whl")]
+    assert tag.startswith("cp3") and "manylinux" in tag or "linux" in tag
+    assert f", tag {tag}" in result.stderr
+    assert [l.split("  <- ")[0].rstrip() for l in lines] == wheel_names(wheel)
+
+
+def test_the_sdist_carries_ignored_or_excluded_extension_sources(backend_venv, sample, tmp_path):
+    """csrc/ git-ignored (in a checkout) and excluded by a glob: the sdist still holds the
+    sources and headers, and the wheel built from it is the wheel built from the tree."""
+    home = tmp_path / "home"
+    home.mkdir()
+    project = sample("c-extension")
+    (project / ".gitignore").write_text("csrc/\n")
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(text.replace("[[tool.rustbackend.ext-modules]]",
+                                                         '[tool.rustbackend]\nexclude = ["csrc/**"]\n\n[[tool.rustbackend.ext-modules]]'))
+    git(project, home, "init", "-q", "-b", "main")
+    hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel", env={"HOME": str(home)})
+    names = sdist_names(tmp_path / "out" / "acme_fast-0.1.0.tar.gz")
+    assert {"csrc/speedups.c", "csrc/include/acme.h"} <= set(names), names
+    assert names == [p.split("/", 1)[1] for p in listing(backend_venv, project, "--sdist")]
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(tmp_path / "out" / "acme_fast-0.1.0.tar.gz") as tf:
+        tf.extractall(unpacked, filter="data")
+    hooks(backend_venv, unpacked / "acme_fast-0.1.0", tmp_path / "from-sdist", "wheel")
+    (tree_wheel,) = (tmp_path / "out").glob("*.whl")
+    assert (tmp_path / "from-sdist" / tree_wheel.name).read_bytes() == tree_wheel.read_bytes()
+
+
+ALL_SAMPLES = sorted(p.name for p in SAMPLES.iterdir() if (p / "pyproject.toml").is_file())
+TYPICAL_GITIGNORE = "*.so\n*.pyd\n__pycache__/\n*.egg-info/\nbuild/\ndist/\n.venv/\n*.log\n.coverage\n"
+
+
+@pytest.mark.parametrize("name", ALL_SAMPLES)
+def test_every_sample_lists_what_it_packs_and_rebuilds_identically_from_its_sdist(name, backend_venv, sample, tmp_path):
+    """For every sample, native ones included, with a typical .gitignore and no .git: `ls`
+    lists exactly the members of the wheel, sdist and editable wheel, and the wheel built from
+    the sdist is byte-identical to the one built from the tree."""
+    project = sample(name)
+    gitignore = project / ".gitignore"
+    gitignore.write_text((gitignore.read_text() if gitignore.exists() else "") + TYPICAL_GITIGNORE)
+    (project / "debug.log").write_text("noise\n")
+    hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel")
+    hooks(backend_venv, project, tmp_path / "editable", "editable")
+    (sdist,) = (tmp_path / "out").glob("*.tar.gz")
+    (wheel,) = (tmp_path / "out").glob("*.whl")
+    (editable,) = (tmp_path / "editable").glob("*.whl")
+    assert listing(backend_venv, project) == wheel_names(wheel)
+    with tarfile.open(sdist) as tf:
+        assert listing(backend_venv, project, "--sdist") == tf.getnames()
+    assert listing(backend_venv, project, "--editable") == wheel_names(editable)
+    assert "debug.log" not in sdist_names(sdist)
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(sdist) as tf:
+        tf.extractall(unpacked, filter="data")
+    (top,) = unpacked.iterdir()
+    hooks(backend_venv, top, tmp_path / "from-sdist", "wheel")
+    assert (tmp_path / "from-sdist" / wheel.name).read_bytes() == wheel.read_bytes()
