@@ -243,7 +243,8 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
             )));
         };
         let name = relative.rsplit('/').next().unwrap_or(&relative);
-        if !options.everything && is_junk_file(name) {
+        // `.git` is a file in worktrees and submodules; like the directory, never packed.
+        if name == ".git" || (!options.everything && is_junk_file(name)) {
             result.left_out.push((relative, LeftOut::DefaultExclude));
             continue;
         }
