@@ -25,16 +25,15 @@ fn absolute(plan: &Plan, relative: &str) -> Result<PathBuf> {
 }
 
 fn path_text(path: &Path) -> Result<String> {
-    let text = path.to_str().ok_or_else(|| {
-        Error::Input(format!(
-            "the project path `{}` is not valid UTF-8, which an editable install cannot record; move the project",
-            path.display()
-        ))
+    let text = path.to_str().ok_or_else(|| Error::EditablePath {
+        path: path.to_path_buf(),
+        problem: "is not valid UTF-8, which an editable install cannot record",
     })?;
     if text.contains(['\n', '\r']) {
-        return Err(Error::Input(format!(
-            "the project path `{text}` contains a line break, which a .pth file cannot hold; move the project"
-        )));
+        return Err(Error::EditablePath {
+            path: path.to_path_buf(),
+            problem: "contains a line break, which a .pth file cannot hold",
+        });
     }
     Ok(text.to_string())
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, Result};
 pub use crate::globs::Excludes;
 use crate::ignore_rules::IgnoreRules;
 
@@ -230,17 +230,11 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
             continue;
         }
         if !file_type.is_file() {
-            return Err(Error::Input(format!(
-                "`{}` is not a regular file (a pipe, socket or device); remove it or exclude it",
-                path.display()
-            )));
+            return Err(FileProblem::Special(path.to_path_buf()).into());
         }
         let relative_path = path.strip_prefix(project_dir).unwrap_or(path);
         let Some(relative) = archive_path(relative_path) else {
-            return Err(Error::Input(format!(
-                "the file name `{}` is not valid UTF-8; rename it",
-                path.display()
-            )));
+            return Err(FileProblem::NonUtf8Name(path.to_path_buf()).into());
         };
         let name = relative.rsplit('/').next().unwrap_or(&relative);
         // `.git` is a file in worktrees and submodules; like the directory, never packed.
@@ -306,18 +300,15 @@ pub fn archive_path(relative: &Path) -> Option<String> {
 
 /// Checks that the symbolic link `path` resolves to something inside `canonical_root`.
 fn check_link(path: &Path, canonical_root: &Path) -> Result<()> {
-    let real = path.canonicalize().map_err(|_| {
-        Error::Input(format!(
-            "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
-            path.display()
-        ))
-    })?;
+    let real = path
+        .canonicalize()
+        .map_err(|_| FileProblem::DanglingLink(path.to_path_buf()))?;
     if !real.starts_with(canonical_root) {
-        return Err(Error::Input(format!(
-            "`{}` is a link to `{}`, which is outside the project; move the file into the project, or set `allow-external-links = true` under [tool.rustbackend] to pack the target's content",
-            path.display(),
-            real.display()
-        )));
+        return Err(FileProblem::ExternalLink {
+            link: path.to_path_buf(),
+            target: real,
+        }
+        .into());
     }
     Ok(())
 }
@@ -363,26 +354,26 @@ fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error(start, err, path)
         }
-        ignore::Error::Loop { ancestor, child } => Error::Input(format!(
-            "`{}` is a symbolic link loop: it leads back to `{}`; remove the link",
-            child.display(),
-            ancestor.display()
-        )),
-        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound && path.is_some() => {
-            Error::Input(format!(
-                "`{}` is a symbolic link whose target does not exist; remove it or fix its target",
-                path.unwrap_or(start).display()
-            ))
+        ignore::Error::Loop { ancestor, child } => FileProblem::LinkLoop {
+            link: child.clone(),
+            ancestor: ancestor.clone(),
         }
-        ignore::Error::Io(io) => Error::Input(format!(
-            "cannot read `{}`: {}",
-            path.unwrap_or(start).display(),
-            crate::error::io_text(io)
-        )),
-        other => Error::Input(format!(
-            "cannot read `{}`: {other}",
-            path.unwrap_or(start).display()
-        )),
+        .into(),
+        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound && path.is_some() => {
+            FileProblem::DanglingLink(path.unwrap_or(start).to_path_buf()).into()
+        }
+        ignore::Error::Io(io) => Error::Walk {
+            path: path.unwrap_or(start).to_path_buf(),
+            // The walker lends its error; an equal one (same OS code) is kept.
+            source: io
+                .raw_os_error()
+                .map(std::io::Error::from_raw_os_error)
+                .unwrap_or_else(|| std::io::Error::new(io.kind(), io.to_string())),
+        },
+        other => Error::WalkOther {
+            path: path.unwrap_or(start).to_path_buf(),
+            message: other.to_string(),
+        },
     }
 }
 
@@ -403,25 +394,22 @@ pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Resu
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for path in paths {
         if path.starts_with('/') || path.split('/').any(|part| part == ".." || part.is_empty()) {
-            return Err(Error::Input(format!(
-                "the archive path `{path}` is not a clean relative path"
-            )));
+            return Err(FileProblem::UnsafePath(path.to_string()).into());
         }
         if let Some(c) = path.chars().find(|c| c.is_control() || *c == '\\') {
-            return Err(Error::Input(format!(
-                "the file `{}` has {} in its name, which archives cannot carry safely; rename it",
-                path.escape_debug(),
-                if c == '\\' {
-                    "a backslash".to_string()
-                } else {
-                    format!("the control character {:?}", c)
-                }
-            )));
+            let what = if c == '\\' {
+                "a backslash".to_string()
+            } else {
+                format!("the control character {:?}", c)
+            };
+            return Err(FileProblem::UnsafeName {
+                path: path.to_string(),
+                what,
+            }
+            .into());
         }
         if let Some(other) = seen.insert(path.to_lowercase(), path) {
-            return Err(Error::Input(format!(
-                "`{other}` and `{path}` differ only by case, so they would overwrite each other on macOS and Windows; rename one"
-            )));
+            return Err(FileProblem::CaseCollision(other.to_string(), path.to_string()).into());
         }
     }
     Ok(())

@@ -63,7 +63,7 @@ impl Excludes {
                 g[..end].to_string()
             })
             .collect();
-        let set = glob_set(&globs).map_err(Error::Input)?;
+        let set = glob_set(&globs).map_err(Error::Glob)?;
         Ok(Excludes { set, prefixes })
     }
 

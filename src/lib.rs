@@ -234,10 +234,10 @@ fn check_prepared_metadata(plan: &Plan, metadata_directory: &Path) -> Result<()>
             Err(e) => return Err(Error::io("read", &path, e)),
         };
         if prepared != text {
-            return Err(Error::Input(format!(
-                "the {name} prepared in `{}` differs from what this build produces; pyproject.toml or a file it names changed between prepare_metadata_for_build_wheel and build_wheel: run the build again",
-                metadata_directory.display()
-            )));
+            return Err(Error::PreparedMetadataChanged {
+                file: name,
+                directory: metadata_directory.to_path_buf(),
+            });
         }
     }
     Ok(())

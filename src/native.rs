@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::error::{Error, Result};
+use crate::error::{CompileError, Error, Result};
 use crate::plan::Plan;
 use crate::pyproject::settings::ExtModule;
 
@@ -42,11 +42,16 @@ fn run(mut command: Command, what: &str) -> Result<()> {
     let program = command.get_program().to_string_lossy().into_owned();
     let output = command.output().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Input(format!(
-                "no C compiler found (`{program}`) to build {what}; install one (Debian/Ubuntu: apt-get install gcc python3-dev; Fedora: dnf install gcc python3-devel; macOS: xcode-select --install)"
-            ))
+            CompileError::NoCompiler {
+                program: program.clone(),
+                what: what.to_string(),
+            }
         } else {
-            Error::Input(format!("cannot run `{program}` for {what}: {e}"))
+            CompileError::CannotRun {
+                program: program.clone(),
+                what: what.to_string(),
+                source: e,
+            }
         }
     })?;
     if output.status.success() {
@@ -56,13 +61,17 @@ fn run(mut command: Command, what: &str) -> Result<()> {
         .get_args()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    Err(Error::Input(format!(
-        "compiling {what} failed ({}):\n$ {program} {}\n{}{}",
-        output.status,
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )))
+    Err(CompileError::Failed {
+        what: what.to_string(),
+        status: output.status,
+        command: format!("{program} {}", args.join(" ")),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+    .into())
 }
 
 /// The file-name suffix of a module: `.abi3.so` for the stable ABI, else EXT_SUFFIX.
@@ -83,9 +92,7 @@ fn compile(
 ) -> Result<Built> {
     let what = format!("the extension module `{}`", module.name);
     if cfg!(windows) {
-        return Err(Error::Input(format!(
-            "building {what} on Windows is not supported yet; build it on Linux or macOS, or ship it prebuilt"
-        )));
+        return Err(CompileError::WindowsUnsupported { what }.into());
     }
     let objects_dir =
         tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
@@ -162,9 +169,7 @@ fn compile(
 pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<Vec<Built>> {
     let modules = &plan.pyproject.settings.ext_modules;
     if !modules.is_empty() && config.get("include").is_empty() {
-        return Err(Error::Input(
-            "the project has extension modules, but the build was not given the interpreter's facts (sysconfig); build through the rustbackend hooks".into(),
-        ));
+        return Err(CompileError::NoInterpreterFacts.into());
     }
     modules
         .iter()

@@ -317,7 +317,7 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
     let mut problems = Vec::new();
     let mut checked = std::collections::HashSet::new();
     for (i, glob) in globs.iter().enumerate() {
-        let set = crate::globs::glob_set(std::slice::from_ref(glob)).map_err(Error::Input)?;
+        let set = crate::globs::glob_set(std::slice::from_ref(glob)).map_err(Error::Glob)?;
         let span = || {
             explicit
                 .then(|| pyproject.value_span(&["project", "license-files"], Some(i)))

@@ -305,12 +305,14 @@ fn from_git(project_dir: &Path, pyproject: &PyProject) -> Result<Version> {
 pub fn freeze(text: &str, version: &Version) -> Result<String> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut document = toml_edit::DocumentMut::from_str(body)
-        .map_err(|e| Error::Input(format!("cannot edit pyproject.toml: {e}")))?;
+        .map_err(|e| Error::FreezeVersion(format!("cannot edit pyproject.toml: {e}")))?;
     let Some(project) = document
         .get_mut("project")
         .and_then(|p| p.as_table_like_mut())
     else {
-        return Err(Error::Input("pyproject.toml has no [project] table".into()));
+        return Err(Error::FreezeVersion(
+            "pyproject.toml has no [project] table".into(),
+        ));
     };
     let mut remove_dynamic = false;
     if let Some(dynamic) = project.get_mut("dynamic").and_then(|d| d.as_array_mut()) {

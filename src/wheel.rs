@@ -28,7 +28,7 @@ pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Resu
     let settings = &plan.pyproject.settings;
     if let Some(text) = &options.wheel_tag {
         let tag = WheelTag::parse(text)
-            .map_err(|m| Error::Input(format!("the config setting `wheel-tag`: {m}")))?;
+            .map_err(|m| Error::Tag(format!("the config setting `wheel-tag`: {m}")))?;
         return Ok(Inferred {
             purelib: tag.is_pure(),
             tag,
@@ -55,7 +55,7 @@ pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Resu
         plan.pyproject.project.requires_python.as_deref(),
         options.interpreter,
     )
-    .map_err(Error::Input)?;
+    .map_err(Error::Tag)?;
     let [python, abi, platform] = &settings.wheel_tag_parts;
     if let Some(python) = python {
         inferred.tag.python = python.clone();

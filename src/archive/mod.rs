@@ -81,7 +81,7 @@ impl Entry {
             Contents::Bytes(data) => return Ok(std::borrow::Cow::Borrowed(data)),
             Contents::File(source) => source,
         };
-        let changed = || Error::Input(changed_message(source));
+        let changed = || Error::from(crate::error::FileProblem::Changed(source.clone()));
         let mut file = File::open(source).map_err(|e| Error::io("open", source, e))?;
         let len = usize::try_from(len).map_err(|_| changed())?;
         let mut data = vec![0u8; len + 1];
@@ -143,10 +143,7 @@ struct Opened<'a> {
 
 /// The error for a file whose size changed while it was packed.
 fn changed_message(path: &Path) -> String {
-    format!(
-        "`{}` changed while it was being packed; build again when nothing is writing to the project",
-        path.display()
-    )
+    crate::error::FileProblem::Changed(path.to_path_buf()).to_string()
 }
 
 /// Reads exactly `remaining` bytes from a file, failing if it ends early or has more: the
@@ -236,7 +233,7 @@ fn split_for_parallel(entries: &[Entry]) -> Result<Vec<Part<'_>>> {
 /// Maps an I/O error met while copying an entry into an archive.
 fn copy_error(target: &Path, error: std::io::Error) -> Error {
     if error.kind() == std::io::ErrorKind::Other {
-        Error::Input(error.to_string())
+        Error::Packing(error)
     } else {
         Error::io("write", target, error)
     }
