@@ -8,11 +8,9 @@ import gzip
 import hashlib
 import io
 import os
-import subprocess
 import sys
 import tarfile
 import zipfile
-from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from installer.sources import WheelFile
 from packaging.metadata import Metadata
 
 from conftest import SAMPLE_NAMES, run
+from helpers import wheel_names
 
 WHEEL_FILES = {'data-dirs': ['datakit/__init__.py',
                'datakit/ca.pem',
@@ -157,11 +156,6 @@ SDIST_FILES = {'data-dirs': ['.env.example',
                       'check_install.py',
                       'pyproject.toml',
                       'src/café_tools/__init__.py']}
-
-
-def wheel_names(path: Path) -> list:
-    with zipfile.ZipFile(path) as zf:
-        return [i.filename for i in zf.infolist()]
 
 
 def wheel_member(path: Path, suffix: str) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, materialize_case, run
+from helpers import build_error, call, simple_project
 
 ERROR_CASES = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("error-"))
 HOOKS = ["build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel"]
@@ -71,32 +72,6 @@ def test_bad_input_fails_cleanly_with_the_exact_message(case, outcomes):
         assert leftovers == [], f"{hook} left {leftovers}"
     # `rustbackend check PROJECT` finds what the build refuses, in the same words.
     assert results[f"{case} check"] == ["BuildError", expected]
-
-
-def call(venv, project: Path, code: str, check: bool = True):
-    return run([venv.python, "-c", textwrap.dedent(code)], env=venv.env, cwd=project, check=check)
-
-
-def simple_project(root: Path) -> Path:
-    project = root / "proj"
-    (project / "src" / "proj").mkdir(parents=True)
-    (project / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "1.0"\n')
-    (project / "src" / "proj" / "__init__.py").write_text("")
-    return project
-
-
-def build_error(venv, project: Path, hook: str = "build_wheel") -> str:
-    out = call(venv, project, f"""
-        import rustbackend
-        try:
-            rustbackend.{hook}("../out")
-            print("no error")
-        except rustbackend.BuildError as e:
-            print("BuildError:", e)
-    """).stdout
-    leftovers = list((project.parent / "out").glob("*")) if (project.parent / "out").exists() else []
-    assert leftovers == []
-    return out
 
 
 @pytest.mark.parametrize("kind", ["fifo", "socket", "device"])

@@ -7,7 +7,6 @@ import pty
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ version file, git tags; and the sdist that freezes the resolved version."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
+from helpers import git
 
 PYPROJECT = """\
 [build-system]
@@ -38,14 +38,6 @@ def make_project(root: Path, init: str, extra: str = "") -> Path:
 def build(project: Path, env, out: Path, *args: str) -> list:
     run([sys.executable, "-m", "build", *args, "--outdir", out, project], env=env)
     return sorted(p.name for p in out.iterdir())
-
-
-def git(project: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin",
-           "HOME": str(project.parent)}
-    return subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True,
-                          text=True, env=env).stdout.strip()
 
 
 def test_version_from_dunder_version(tmp_path, frontend_env):

@@ -5,15 +5,14 @@ left out; `artifacts` ships generated files anyway; `ls` shows the same manifest
 
 from __future__ import annotations
 
-import subprocess
 import tarfile
 import textwrap
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLES, run
+from helpers import git, hooks, left_out, listing, ls, sdist_names, wheel_names, write
 
 
 def test_namespace_packages_install_side_by_side(sample, make_venv, tmp_path):
@@ -23,19 +22,6 @@ def test_namespace_packages_install_side_by_side(sample, make_venv, tmp_path):
     assert out.stdout.strip() == "widget gadget"
     # The shared namespace has no __init__.py from either wheel.
     assert not (env.site_packages() / "acme" / "__init__.py").exists()
-
-
-def git(cwd: Path, home: Path, *args: str) -> str:
-    env = {"HOME": str(home), "PATH": "/usr/bin:/bin:/usr/local/bin", "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True, text=True, env=env).stdout
-
-
-def write(root: Path, files: dict) -> None:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
 
 
 PROJECT_FILES = {
@@ -102,16 +88,6 @@ def build(venv, project: Path, out: Path, home: Path):
     return run([venv.python, "-c", code, out], env=dict(venv.env, HOME=str(home)), cwd=project)
 
 
-def sdist_names(path: Path) -> list:
-    with tarfile.open(path) as tf:
-        return [n.split("/", 1)[1] for n in tf.getnames()]
-
-
-def wheel_names(path: Path) -> list:
-    with zipfile.ZipFile(path) as zf:
-        return zf.namelist()
-
-
 def make_repo(tmp_path: Path):
     home = tmp_path / "home"
     home.mkdir()
@@ -119,7 +95,7 @@ def make_repo(tmp_path: Path):
     (home / "global-ignore").write_text("*.globalignored\n")
     project = tmp_path / "picky"
     write(project, PROJECT_FILES)
-    git(project, home, "init", "-q", "-b", "main")
+    git(project, "init", "-q", "-b", "main", home=home)
     (project / ".git" / "info").mkdir(exist_ok=True)
     (project / ".git" / "info" / "exclude").write_text("_version.py\n")
     return project, home
@@ -140,10 +116,10 @@ def test_sdist_follows_git_and_never_packs_junk_or_secrets(backend_venv, tmp_pat
 
 def test_worktree_checkouts_select_the_same_files(backend_venv, tmp_path):
     project, home = make_repo(tmp_path)
-    git(project, home, "add", "-A")
-    git(project, home, "commit", "-q", "-m", "init")
+    git(project, "add", "-A", home=home)
+    git(project, "commit", "-q", "-m", "init", home=home)
     worktree = tmp_path / "worktree"
-    git(project, home, "worktree", "add", "-q", str(worktree))
+    git(project, "worktree", "add", "-q", str(worktree), home=home)
     assert (worktree / ".git").is_file()  # a worktree's .git is a file pointing at the repository
     # Untracked, ignored files in the worktree, as in the main checkout.
     write(worktree, {"app.log": "ignored\n", "generated/out.txt": "ignored\n", "src/picky/local_only.py": "x\n"})
@@ -157,28 +133,6 @@ def test_worktree_checkouts_select_the_same_files(backend_venv, tmp_path):
 
 
 # --- one manifest, the same ignore rules everywhere (issue 15) ---
-
-def hooks(venv, project: Path, out: Path, *kinds: str, env=None):
-    """Runs rustbackend's hooks in `project`; returns the process (stderr holds warnings)."""
-    calls = "; ".join(f"print(rustbackend.build_{k}(sys.argv[1]))" for k in kinds)
-    return run([venv.python, "-c", f"import rustbackend, sys; {calls}", out],
-               env=dict(venv.env, **(env or {})), cwd=project)
-
-
-def ls(venv, project: Path, *args: str):
-    return run([venv.bin / "rustbackend", "ls", project, *args], env=venv.env)
-
-
-def listing(venv, project: Path, *args: str) -> list:
-    """The archive paths `rustbackend ls` prints, in order."""
-    return [line.split("  <- ")[0].rstrip() for line in ls(venv, project, *args).stdout.splitlines()]
-
-
-def left_out(venv, project: Path, *args: str) -> dict:
-    """`rustbackend ls --left-out`: path -> reason."""
-    lines = ls(venv, project, "--left-out", *args).stdout.splitlines()
-    return {line.split("  (")[0].rstrip(): line.rsplit("(", 1)[1].rstrip(")") for line in lines}
-
 
 IGNORED = "ignored by .gitignore or git's excludes"
 DEFAULT = "a default exclude"
@@ -285,7 +239,7 @@ def test_the_sdist_carries_ignored_or_excluded_extension_sources(backend_venv, s
     text = (project / "pyproject.toml").read_text()
     (project / "pyproject.toml").write_text(text.replace("[[tool.rustbackend.ext-modules]]",
                                                          '[tool.rustbackend]\nexclude = ["csrc/**"]\n\n[[tool.rustbackend.ext-modules]]'))
-    git(project, home, "init", "-q", "-b", "main")
+    git(project, "init", "-q", "-b", "main", home=home)
     hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel", env={"HOME": str(home)})
     names = sdist_names(tmp_path / "out" / "acme_fast-0.1.0.tar.gz")
     assert {"csrc/speedups.c", "csrc/include/acme.h"} <= set(names), names

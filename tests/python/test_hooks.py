@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-import textwrap
 import zipfile
-from pathlib import Path
 
-import pytest
-
-from conftest import run
+from helpers import call
 
 HOOKS = [
     "build_wheel", "build_sdist", "build_editable",
     "get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable",
     "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable",
 ]
-
-
-def call(venv, project: Path, code: str, check: bool = True, **env):
-    """Runs `code` in the backend venv with the project as working directory."""
-    return run([venv.python, "-c", textwrap.dedent(code)], env=dict(venv.env, **env), cwd=project, check=check)
 
 
 def test_import_is_cheap_and_exposes_every_hook(backend_venv, tmp_path):

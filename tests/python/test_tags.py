@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import auditwheel_platform, run
+from helpers import build_error
 
 CC = shutil.which("cc") or shutil.which("gcc")
 pytestmark = pytest.mark.skipif(CC is None or sys.platform != "linux", reason="needs a C compiler on Linux")
@@ -71,11 +72,6 @@ def _compile(tmp_path: Path, source: str, output: Path, *flags: str) -> Path:
     c_file.write_text(source)
     run([CC, "-shared", "-fPIC", str(c_file), "-o", str(output), *flags])
     return output
-
-
-def build_error(venv, project: Path) -> str:
-    code = "import rustbackend\ntry:\n    rustbackend.build_wheel('../out')\nexcept rustbackend.BuildError as e:\n    print('BuildError:', e)"
-    return run([venv.python, "-c", code], env=venv.env, cwd=project).stdout
 
 
 def test_extensions_for_two_interpreters_are_an_error(backend_venv, tmp_path):
