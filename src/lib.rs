@@ -210,10 +210,12 @@ pub fn list_artifact(
     Ok(manifest)
 }
 
-/// Validates the project's pyproject.toml and layout (everything a build checks before
-/// writing); returns the warnings.
+/// Validates the project: pyproject.toml, the layout, and every file the artifacts would
+/// take (through the sdist's manifest, which walks what the wheel is built from too), without
+/// compiling or writing anything; returns the warnings.
 pub fn check_project(project_dir: &Path) -> Result<Vec<String>> {
-    Ok(Plan::load(project_dir)?.warnings)
+    let plan = Plan::load(project_dir)?;
+    Ok(Manifest::sdist(&plan, None)?.warnings)
 }
 
 /// Checks that METADATA and entry_points.txt in a directory from [`prepare_metadata`] are

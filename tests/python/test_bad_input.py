@@ -88,6 +88,10 @@ def test_special_files_are_errors_before_any_open(kind, backend_venv, tmp_path):
     for hook in ("build_wheel", "build_sdist"):
         message = build_error(backend_venv, project, hook)
         assert f"src/proj/special-{kind}` is not a regular file (a pipe, socket or device)" in message
+    # `rustbackend check PROJECT` walks the same manifest, so it refuses the same file.
+    checked = run([backend_venv.bin / "rustbackend", "check", project], env=backend_venv.env, check=False)
+    assert checked.returncode == 1
+    assert f"src/proj/special-{kind}` is not a regular file (a pipe, socket or device)" in checked.stdout
 
 
 def test_output_directory_that_is_a_file_is_a_clear_error(backend_venv, tmp_path):
