@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
+/// The `.gitignore` rules that apply in one directory, deepest first.
+type Chain = Arc<Vec<Arc<Gitignore>>>;
+
 /// The ignore rules of one project.
 #[derive(Debug)]
 pub struct IgnoreRules {
@@ -22,8 +25,8 @@ pub struct IgnoreRules {
     top: PathBuf,
     /// `.git/info/exclude` and the global excludes file (only inside a git checkout).
     extra: Vec<Gitignore>,
-    /// Each directory's `.gitignore`, read when first needed.
-    cache: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    /// Each directory's chain of rules (see [`IgnoreRules::chain`]), built when first needed.
+    cache: Mutex<HashMap<PathBuf, Chain>>,
 }
 
 /// The repository root above (or at) `dir`: the nearest directory holding `.git` (a
@@ -87,12 +90,25 @@ impl IgnoreRules {
         }
     }
 
-    fn dir_rules(&self, dir: &Path) -> Option<Arc<Gitignore>> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| matcher(dir, &dir.join(".gitignore")).map(Arc::new))
-            .clone()
+    /// The `.gitignore` rules that speak about entries of `dir`: its own and those of every
+    /// directory above it up to the top, deepest first. Cached per directory, so asking
+    /// about a file costs one lookup of its parent.
+    fn chain(&self, cache: &mut HashMap<PathBuf, Chain>, dir: &Path) -> Chain {
+        if let Some(chain) = cache.get(dir) {
+            return chain.clone();
+        }
+        let mut rules: Vec<Arc<Gitignore>> = matcher(dir, &dir.join(".gitignore"))
+            .map(Arc::new)
+            .into_iter()
+            .collect();
+        if dir != self.top {
+            if let Some(parent) = dir.parent().filter(|p| p.starts_with(&self.top)) {
+                rules.extend(self.chain(cache, parent).iter().cloned());
+            }
+        }
+        let chain: Chain = Arc::new(rules);
+        cache.insert(dir.to_path_buf(), chain.clone());
+        chain
     }
 
     /// Whether `path` (a file, or a directory when `is_dir`) is ignored. `path` is the
@@ -104,19 +120,20 @@ impl IgnoreRules {
         if below_top.as_os_str().is_empty() {
             return false;
         }
-        // The directories whose `.gitignore` can speak about `path`, deepest first.
-        for dir in path.ancestors().skip(1) {
-            if let Some(rules) = self.dir_rules(dir) {
-                let found = rules.matched(path, is_dir);
-                if found.is_ignore() {
-                    return true;
-                }
-                if found.is_whitelist() {
-                    return false;
-                }
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let chain = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            self.chain(&mut cache, parent)
+        };
+        for rules in chain.iter() {
+            let found = rules.matched(path, is_dir);
+            if found.is_ignore() {
+                return true;
             }
-            if dir == self.top {
-                break;
+            if found.is_whitelist() {
+                return false;
             }
         }
         for rules in &self.extra {

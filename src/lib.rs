@@ -144,7 +144,7 @@ pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result
         .tempdir_in(metadata_directory)
         .map_err(|e| Error::io("create a temporary directory in", metadata_directory, e))?;
     let manifest = Manifest::prepared_metadata(&plan);
-    for entry in manifest.entries() {
+    for entry in &manifest.entries {
         let relative = entry
             .path
             .strip_prefix(&format!("{dist_info}/"))
@@ -195,17 +195,17 @@ pub fn list_artifact(
         ArtifactKind::Sdist => {
             let mut manifest = Manifest::sdist(&plan, None)?;
             let base = plan.sdist_base();
-            for member in &mut manifest.members {
-                member.entry.path = format!("{base}/{}", member.entry.path);
+            for entry in &mut manifest.entries {
+                entry.path = format!("{base}/{}", entry.path);
             }
             manifest
         }
     };
     if kind != ArtifactKind::Sdist {
-        manifest.members.push(manifest::Member {
-            entry: archive::Entry::bytes(format!("{}/RECORD", plan.dist_info()), ""),
-            why: manifest::Why::Metadata,
-        });
+        manifest.push(
+            archive::Entry::bytes(format!("{}/RECORD", plan.dist_info()), ""),
+            manifest::Why::Metadata,
+        );
     }
     Ok(manifest)
 }

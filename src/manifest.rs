@@ -70,29 +70,31 @@ pub enum Why {
     ExtensionSource(String),
 }
 
-/// One entry of an artifact.
-#[derive(Debug, Clone)]
-pub struct Member {
-    /// The archive path and where its bytes come from.
-    pub entry: Entry,
-    /// Why it is there.
-    pub why: Why,
+/// One entry of an artifact while the manifest is assembled.
+struct Member {
+    entry: Entry,
+    why: Why,
 }
 
 impl Member {
     fn new(entry: Entry, why: Why) -> Member {
         Member { entry, why }
     }
+}
 
-    /// Where the entry comes from, for `ls`: a project-relative path, `<generated>`, or
-    /// `<compiled from ...>`.
-    pub fn origin(&self, project_dir: &Path) -> String {
-        match (&self.why, &self.entry.contents) {
-            (Why::Compiled(sources), _) => format!("<compiled from {}>", sources.join(", ")),
-            (_, Contents::File(source)) => project_relative(project_dir, source),
-            (_, Contents::Bytes(_)) => "<generated>".into(),
-        }
+/// Where an entry comes from, for `ls`: a project-relative path, `<generated>`, or
+/// `<compiled from ...>`.
+pub fn origin(entry: &Entry, why: &Why, project_dir: &Path) -> String {
+    match (why, &entry.contents) {
+        (Why::Compiled(sources), _) => format!("<compiled from {}>", sources.join(", ")),
+        (_, Contents::File(source)) => project_relative(project_dir, source),
+        (_, Contents::Bytes(_)) => "<generated>".into(),
     }
+}
+
+/// Splits members into the entries (what writers take, without copying) and the reasons.
+fn split(members: Vec<Member>) -> (Vec<Entry>, Vec<Why>) {
+    members.into_iter().map(|m| (m.entry, m.why)).unzip()
 }
 
 /// Everything one artifact holds, in archive order, and what was left out.
@@ -102,7 +104,9 @@ pub struct Manifest {
     pub kind: ArtifactKind,
     /// The entries, in the order they are written (RECORD, which the writer adds, is not
     /// among them).
-    pub members: Vec<Member>,
+    pub entries: Vec<Entry>,
+    /// Why each entry is there (parallel to `entries`).
+    pub reasons: Vec<Why>,
     /// Paths (project-relative; directories end in `/`) left out, and why.
     pub left_out: Vec<(String, LeftOut)>,
     /// The wheel's tag (wheels and editable wheels).
@@ -252,16 +256,11 @@ impl Manifest {
     pub fn wheel(plan: &Plan, options: &BuildOptions) -> Result<Manifest> {
         let files = wheel_files(plan)?;
         let mut left_out = files.left_out;
-        let mut modules: BTreeMap<String, Member> = files
+        // Sorted by archive path, without duplicates (wheel_files saw to it).
+        let mut members: Vec<Member> = files
             .modules
             .into_iter()
-            .map(|(file, why)| {
-                let path = file.archive_path.clone();
-                (
-                    path.clone(),
-                    Member::new(Entry::file(path, file.source), why),
-                )
-            })
+            .map(|(file, why)| Member::new(Entry::file(file.archive_path, file.source), why))
             .collect();
         let compiled =
             tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
@@ -275,21 +274,25 @@ impl Manifest {
             left_out.retain(|(path, _)| {
                 fileset::strip_dir(path, &plan.layout.module_root) != built.archive_path
             });
-            let entry = Entry::file(built.archive_path.clone(), built.file);
-            modules.insert(
-                built.archive_path,
-                Member::new(entry, Why::Compiled(module.sources.clone())),
+            let member = Member::new(
+                Entry::file(built.archive_path, built.file),
+                Why::Compiled(module.sources.clone()),
             );
+            match members.binary_search_by(|m| m.entry.path.cmp(&member.entry.path)) {
+                Ok(at) => members[at] = member,
+                Err(at) => members.insert(at, member),
+            }
         }
-        let mut members: Vec<Member> = modules.into_values().collect();
         members.extend(
             files.data.into_iter().map(|(path, file, key)| {
                 Member::new(Entry::file(path, file.source), Why::Data(key))
             }),
         );
-        let payload: Vec<Entry> = members.iter().map(|m| m.entry.clone()).collect();
-        let tag = wheel::wheel_tag(plan, &payload, options)?;
-        members.extend(dist_info_members(plan, &tag));
+        let (mut entries, mut reasons) = split(members);
+        let tag = wheel::wheel_tag(plan, &entries, options)?;
+        let (dist_info, why) = split(dist_info_members(plan, &tag));
+        entries.extend(dist_info);
+        reasons.extend(why);
         let mut warnings = plan.warnings.clone();
         warnings.extend(tag.warnings.iter().cloned());
         warnings.extend(secret_warnings(&left_out));
@@ -297,7 +300,8 @@ impl Manifest {
         left_out.sort();
         Ok(Manifest {
             kind: ArtifactKind::Wheel,
-            members,
+            entries,
+            reasons,
             left_out,
             tag: Some(tag),
             warnings,
@@ -328,14 +332,17 @@ impl Manifest {
                 Member::new(Entry::file(path, file.source), Why::Data(key))
             }),
         );
-        let payload: Vec<Entry> = members.iter().map(|m| m.entry.clone()).collect();
-        let tag = wheel::wheel_tag(plan, &payload, options)?;
-        members.extend(dist_info_members(plan, &tag));
+        let (mut entries, mut reasons) = split(members);
+        let tag = wheel::wheel_tag(plan, &entries, options)?;
+        let (dist_info, why) = split(dist_info_members(plan, &tag));
+        entries.extend(dist_info);
+        reasons.extend(why);
         let mut left_out = files.left_out;
         left_out.sort();
         Ok(Manifest {
             kind: ArtifactKind::Editable,
-            members,
+            entries,
+            reasons,
             left_out,
             tag: Some(tag),
             warnings: plan.warnings.clone(),
@@ -345,9 +352,11 @@ impl Manifest {
 
     /// The `.dist-info` directory that `prepare_metadata_for_build_*` writes (without RECORD).
     pub fn prepared_metadata(plan: &Plan) -> Manifest {
+        let (entries, reasons) = split(dist_info_members(plan, &wheel::pure()));
         Manifest {
             kind: ArtifactKind::Wheel,
-            members: dist_info_members(plan, &wheel::pure()),
+            entries,
+            reasons,
             left_out: Vec::new(),
             tag: None,
             warnings: plan.warnings.clone(),
@@ -436,14 +445,29 @@ impl Manifest {
                 .iter()
                 .map(|s| (plan.project_dir.join(s), Why::Sbom)),
         );
-        let wheel = wheel_files(plan)?;
-        needed.extend(wheel.modules.into_iter().map(|(f, why)| (f.source, why)));
-        needed.extend(
-            wheel
-                .data
-                .into_iter()
-                .map(|(_, f, key)| (f.source, Why::Data(key))),
-        );
+        // The wheel's own files: the walk above took them all unless `sdist.exclude` or the
+        // top-level `build/` / `dist/` rule left some out; only then walk them again.
+        let top_level_build = |path: &str| {
+            ["build", "dist"]
+                .iter()
+                .any(|d| path == *d || path.starts_with(&format!("{d}/")))
+        };
+        let rewalk = !settings.sdist_exclude.is_empty()
+            || plan.layout.modules.iter().any(|m| top_level_build(&m.path))
+            || settings
+                .wheel_data
+                .iter()
+                .any(|(_, dir)| top_level_build(dir));
+        if rewalk {
+            let wheel = wheel_files(plan)?;
+            needed.extend(wheel.modules.into_iter().map(|(f, why)| (f.source, why)));
+            needed.extend(
+                wheel
+                    .data
+                    .into_iter()
+                    .map(|(_, f, key)| (f.source, Why::Data(key))),
+            );
+        }
         needed.extend(extension_sources(plan)?);
         for (source, why) in needed {
             let relative = project_relative(&plan.project_dir, &source);
@@ -466,14 +490,15 @@ impl Manifest {
                 Why::Metadata,
             ),
         );
-        let members: Vec<Member> = files.into_values().collect();
-        fileset::check_archive_paths(members.iter().map(|m| m.entry.path.as_str()))?;
+        let (entries, reasons) = split(files.into_values().collect());
+        fileset::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
         let mut all_warnings = plan.warnings.clone();
         all_warnings.extend(warnings);
         left_out.sort();
         Ok(Manifest {
             kind: ArtifactKind::Sdist,
-            members,
+            entries,
+            reasons,
             left_out,
             tag: None,
             warnings: all_warnings,
@@ -481,9 +506,19 @@ impl Manifest {
         })
     }
 
-    /// The entries to write, in order.
-    pub fn entries(&self) -> Vec<Entry> {
-        self.members.iter().map(|m| m.entry.clone()).collect()
+    /// Adds an entry at the end (RECORD, for listings).
+    pub fn push(&mut self, entry: Entry, why: Why) {
+        self.entries.push(entry);
+        self.reasons.push(why);
+    }
+
+    /// Where each entry comes from, for `ls`: (archive path, origin) pairs.
+    pub fn origins(&self, project_dir: &Path) -> Vec<(String, String)> {
+        self.entries
+            .iter()
+            .zip(&self.reasons)
+            .map(|(entry, why)| (entry.path.clone(), origin(entry, why, project_dir)))
+            .collect()
     }
 }
 

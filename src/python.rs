@@ -212,11 +212,7 @@ fn list_files(
     };
     run(py, || {
         let manifest = crate::list_artifact(&project_dir, kind, &options)?;
-        let members = manifest
-            .members
-            .iter()
-            .map(|m| (m.entry.path.clone(), m.origin(&project_dir)))
-            .collect();
+        let members = manifest.origins(&project_dir);
         let left_out = manifest
             .left_out
             .iter()

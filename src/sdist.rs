@@ -18,11 +18,11 @@ pub fn write_sdist(
     let target = out_dir.join(format!("{base}.tar.gz"));
     let mut writer = SdistWriter::create(&target, epoch, plan.compression_level())?;
     let prefixed: Vec<Entry> = manifest
-        .members
+        .entries
         .iter()
-        .map(|member| Entry {
-            path: format!("{base}/{}", member.entry.path),
-            contents: member.entry.contents.clone(),
+        .map(|entry| Entry {
+            path: format!("{base}/{}", entry.path),
+            contents: entry.contents.clone(),
         })
         .collect();
     writer.add_all(&prefixed)?;

@@ -107,7 +107,7 @@ pub fn write_wheel(
     out_dir: &Path,
     epoch: u64,
 ) -> Result<PathBuf> {
-    let entries = manifest.entries();
+    let entries = &manifest.entries;
     fileset::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
     let tag = manifest
         .tag
@@ -116,6 +116,6 @@ pub fn write_wheel(
         .unwrap_or_default();
     let target = out_dir.join(plan.wheel_filename(&tag));
     let mut writer = WheelWriter::create(&target, epoch, plan.compression_level())?;
-    writer.add_all(&entries)?;
+    writer.add_all(entries)?;
     writer.finish(&plan.dist_info())
 }
