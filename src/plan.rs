@@ -82,13 +82,18 @@ impl Plan {
         })
     }
 
-    /// The pyproject.toml text for the sdist: as written, or with a dynamic version frozen in.
+    /// The pyproject.toml text for the sdist: as written, or with a dynamic version frozen in
+    /// (and the version's file added to `artifacts` when an ignore rule covers it).
     pub fn sdist_pyproject(&self) -> Result<String> {
         if self.pyproject.project.version.is_some() {
-            Ok(self.pyproject.text.clone())
-        } else {
-            version::freeze(&self.pyproject.text, &self.version)
+            return Ok(self.pyproject.text.clone());
         }
+        let ignored = self.version_file.as_deref().filter(|file| {
+            let path = self.project_dir.join(file);
+            let path = path.canonicalize().unwrap_or(path);
+            self.ignore_rules.is_ignored(&path, false)
+        });
+        version::freeze(&self.pyproject.text, &self.version, ignored)
     }
 
     /// `{name}-{version}.dist-info`.

@@ -301,8 +301,11 @@ fn from_git(project_dir: &Path, pyproject: &PyProject) -> Result<Version> {
 }
 
 /// Returns pyproject.toml `text` with `project.version` set to `version` and `version`
-/// removed from `project.dynamic` (formatting and comments kept).
-pub fn freeze(text: &str, version: &Version) -> Result<String> {
+/// removed from `project.dynamic` (formatting and comments kept). `keep` is the file the
+/// version was read from when an ignore rule covers it: it is added to
+/// `tool.rustbackend.artifacts`, so the wheel built from the sdist still ships it (frozen,
+/// the version no longer names it).
+pub fn freeze(text: &str, version: &Version, keep: Option<&str>) -> Result<String> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut document = toml_edit::DocumentMut::from_str(body)
         .map_err(|e| Error::FreezeVersion(format!("cannot edit pyproject.toml: {e}")))?;
@@ -333,7 +336,44 @@ pub fn freeze(text: &str, version: &Version) -> Result<String> {
     if let (Some(comment), Some(mut key)) = (comment, project.key_mut("version")) {
         key.leaf_decor_mut().set_prefix(comment);
     }
+    if let Some(file) = keep {
+        add_artifact(&mut document, &globset::escape(file))?;
+    }
     Ok(document.to_string())
+}
+
+/// Adds `glob` to `[tool.rustbackend] artifacts` (creating the tables and key as needed).
+fn add_artifact(document: &mut toml_edit::DocumentMut, glob: &str) -> Result<()> {
+    let fail = || {
+        Error::FreezeVersion("`tool` or `tool.rustbackend` in pyproject.toml is not a table".into())
+    };
+    let tool = document
+        .entry("tool")
+        .or_insert_with(|| {
+            let mut table = toml_edit::Table::new();
+            table.set_implicit(true);
+            toml_edit::Item::Table(table)
+        })
+        .as_table_like_mut()
+        .ok_or_else(fail)?;
+    let settings = tool
+        .entry("rustbackend")
+        .or_insert(toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_like_mut()
+        .ok_or_else(fail)?;
+    let artifacts = settings
+        .entry("artifacts")
+        .or_insert(toml_edit::value(toml_edit::Array::new()))
+        .as_array_mut()
+        .ok_or_else(|| {
+            Error::FreezeVersion(
+                "`tool.rustbackend.artifacts` in pyproject.toml is not an array".into(),
+            )
+        })?;
+    if !artifacts.iter().any(|v| v.as_str() == Some(glob)) {
+        artifacts.push(glob);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -424,10 +464,28 @@ mod tests {
     fn freezing_keeps_formatting() {
         let text =
             "[project]\nname = \"x\"  # the name\n# computed\ndynamic = [\"version\"]\n\n[tool.other]\na = 1\n";
-        let frozen = freeze(text, &Version::from_str("1.0").unwrap()).unwrap();
+        let frozen = freeze(text, &Version::from_str("1.0").unwrap(), None).unwrap();
         assert_eq!(
             frozen,
             "[project]\nname = \"x\"  # the name\n# computed\nversion = \"1.0\"\n\n[tool.other]\na = 1\n"
+        );
+    }
+
+    #[test]
+    fn freezing_keeps_an_ignored_version_file_as_an_artifact() {
+        let text = "[project]\nname = \"x\"\ndynamic = [\"version\"]\n";
+        let version = Version::from_str("4.3.6").unwrap();
+        let frozen = freeze(text, &version, Some("src/x/version.py")).unwrap();
+        assert_eq!(
+            frozen,
+            "[project]\nname = \"x\"\nversion = \"4.3.6\"\n\n[tool.rustbackend]\nartifacts = [\"src/x/version.py\"]\n"
+        );
+        let with_table = "[project]\nname = \"x\"\ndynamic = [\"version\"]\n\n[tool.rustbackend]\nartifacts = [\"a/**\"]\n";
+        let frozen = freeze(with_table, &version, Some("src/x/[v].py")).unwrap();
+        // The path is escaped as a glob, so brackets in a file name match only themselves.
+        assert!(
+            frozen.contains("artifacts = [\"a/**\", \"src/x/[[]v[]].py\"]"),
+            "{frozen}"
         );
     }
 }

@@ -281,3 +281,26 @@ def test_every_sample_lists_what_it_packs_and_rebuilds_identically_from_its_sdis
     (top,) = unpacked.iterdir()
     hooks(backend_venv, top, tmp_path / "from-sdist", "wheel")
     assert (tmp_path / "from-sdist" / wheel.name).read_bytes() == wheel.read_bytes()
+
+
+def test_an_ignored_version_file_survives_the_sdist_round_trip(backend_venv, tmp_path):
+    """hatch-vcs and setuptools-scm write `version.py` and list it in .gitignore (platformdirs
+    ships exactly that). The sdist freezes the version, so it names the file in `artifacts`;
+    the wheel built from the sdist still holds it, and importing the package works."""
+    project = tmp_path / "vers"
+    write(project, {
+        "pyproject.toml": '[project]\nname = "vers"\ndynamic = ["version"]\n',
+        ".gitignore": "/src/vers/version.py\n",
+        "src/vers/__init__.py": "from .version import __version__\n",
+        "src/vers/version.py": '__version__ = version = "4.3.6"\n',
+    })
+    hooks(backend_venv, project, tmp_path / "out", "sdist", "wheel")
+    with tarfile.open(tmp_path / "out" / "vers-4.3.6.tar.gz") as tf:
+        frozen = tf.extractfile("vers-4.3.6/pyproject.toml").read().decode()
+        tf.extractall(tmp_path / "unpacked", filter="data")
+    assert 'version = "4.3.6"' in frozen and "dynamic" not in frozen
+    assert '[tool.rustbackend]\nartifacts = ["src/vers/version.py"]' in frozen
+    hooks(backend_venv, tmp_path / "unpacked" / "vers-4.3.6", tmp_path / "from-sdist", "wheel")
+    wheel = tmp_path / "from-sdist" / "vers-4.3.6-py3-none-any.whl"
+    assert "vers/version.py" in wheel_names(wheel)
+    assert wheel.read_bytes() == (tmp_path / "out" / wheel.name).read_bytes()

@@ -20,8 +20,8 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from conftest import run
 
-# (project, version) pairs; their published wheels are pure Python. flit_core built the
-# first six, hatchling the last four.
+# (project, version) pairs; their published wheels are pure Python. flit_core built
+# tomli..wheel, markdown-it-py, tomli_w and mdurl; hatchling the others.
 REAL = [
     ("tomli", "2.2.1"),
     ("packaging", "24.2"),
@@ -33,6 +33,10 @@ REAL = [
     ("urllib3", "2.2.3"),  # src layout; hatch-vcs's `__version__ = version = '...'` file
     ("uvicorn", "0.32.1"),  # license expression next to a License classifier
     ("starlette", "0.41.3"),  # the same
+    ("markdown-it-py", "3.0.0"),  # flit's `[tool.flit.module] name` becomes module-name
+    ("platformdirs", "4.3.6"),  # hatch-vcs's version.py, listed in the sdist's own .gitignore
+    ("tomli_w", "1.1.0"),
+    ("mdurl", "0.1.2"),
 ]
 COMPARED_FIELDS = [
     "name", "version", "summary", "requires_python", "keywords", "author",
@@ -78,11 +82,15 @@ def download(project: str, version: str, dest: Path) -> tuple:
 
 
 def switch_backend(pyproject: Path) -> None:
-    """Points the project at rustbackend. A `License ::` classifier beside an SPDX
-    `license` expression is removed, as PEP 639 asks (we refuse the pair, as setuptools
-    does; older hatchling wrote both)."""
+    """Points the project at rustbackend (flit's module name becomes `module-name`). A
+    `License ::` classifier beside an SPDX `license` expression is removed, as PEP 639 asks
+    (we refuse the pair, as setuptools does; older hatchling wrote both)."""
     text = pyproject.read_text("utf-8")
     text = re.sub(r"(?ms)^\[build-system\].*?(?=^\[)", "", text)
+    # flit names a module that differs from the project name in [tool.flit.module].
+    flit_module = re.search(r'(?ms)^\[tool\.flit\.module\]\s*name\s*=\s*"([^"]+)"', text)
+    if flit_module:
+        text += f'\n[tool.rustbackend]\nmodule-name = "{flit_module.group(1)}"\n'
     if re.search(r"(?m)^license\s*=\s*[\"']", text):
         text = re.sub(r"\n\s*[\"']License :: [^\"']*[\"'],?", "", text)
     pyproject.write_text(
