@@ -142,7 +142,16 @@ struct WheelFiles {
     left_out: Vec<(String, LeftOut)>,
 }
 
-fn wheel_files(plan: &Plan) -> Result<WheelFiles> {
+/// Which of the wheel's files to walk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walked {
+    /// Modules and `.data` directories (the regular wheel, the sdist).
+    All,
+    /// Only the `.data` directories (the editable wheel, whose modules stay in the tree).
+    DataOnly,
+}
+
+fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
     let excludes = plan.wheel_excludes()?;
     let keep = kept_files(plan)?;
     let options = WalkOptions {
@@ -160,7 +169,12 @@ fn wheel_files(plan: &Plan) -> Result<WheelFiles> {
         (_, true) => Why::Artifact,
         (_, false) => Why::Module,
     };
-    for module in &plan.layout.modules {
+    let modules = if walked == Walked::All {
+        plan.layout.modules.as_slice()
+    } else {
+        &[]
+    };
+    for module in modules {
         let walk = if module.is_package {
             fileset::walk(&plan.project_dir, &module.path, options)?
         } else {
@@ -250,11 +264,31 @@ fn dist_info_members(plan: &Plan, tag: &Inferred) -> Vec<Member> {
         .collect()
 }
 
+/// A wheel's entries after `members`: the `.data` files, then (with the tag inferred from
+/// the binaries among them) `.dist-info`; with the reasons and the tag.
+fn finish_wheel(
+    plan: &Plan,
+    mut members: Vec<Member>,
+    data: Vec<(String, FileEntry, String)>,
+    options: &BuildOptions,
+) -> Result<(Vec<Entry>, Vec<Why>, Inferred)> {
+    members.extend(
+        data.into_iter()
+            .map(|(path, file, key)| Member::new(Entry::file(path, file.source), Why::Data(key))),
+    );
+    let (mut entries, mut reasons) = split(members);
+    let tag = wheel::wheel_tag(plan, &entries, options)?;
+    let (dist_info, why) = split(dist_info_members(plan, &tag));
+    entries.extend(dist_info);
+    reasons.extend(why);
+    Ok((entries, reasons, tag))
+}
+
 impl Manifest {
     /// The regular wheel: compiles the extension modules (into a temporary directory that
     /// lives as long as the manifest) and infers the tag from the binaries.
     pub fn wheel(plan: &Plan, options: &BuildOptions) -> Result<Manifest> {
-        let files = wheel_files(plan)?;
+        let files = wheel_files(plan, Walked::All)?;
         let mut left_out = files.left_out;
         // Sorted by archive path, without duplicates (wheel_files saw to it).
         let mut members: Vec<Member> = files
@@ -283,16 +317,7 @@ impl Manifest {
                 Err(at) => members.insert(at, member),
             }
         }
-        members.extend(
-            files.data.into_iter().map(|(path, file, key)| {
-                Member::new(Entry::file(path, file.source), Why::Data(key))
-            }),
-        );
-        let (mut entries, mut reasons) = split(members);
-        let tag = wheel::wheel_tag(plan, &entries, options)?;
-        let (dist_info, why) = split(dist_info_members(plan, &tag));
-        entries.extend(dist_info);
-        reasons.extend(why);
+        let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
         let mut warnings = plan.warnings.clone();
         warnings.extend(tag.warnings.iter().cloned());
         warnings.extend(secret_warnings(&left_out));
@@ -322,21 +347,12 @@ impl Manifest {
             &config,
             &plan.project_dir.join(&plan.layout.module_root),
         )?;
-        let files = wheel_files(plan)?;
-        let mut members: Vec<Member> = editable::editable_entries(plan, mode)?
+        let files = wheel_files(plan, Walked::DataOnly)?;
+        let members: Vec<Member> = editable::editable_entries(plan, mode)?
             .into_iter()
             .map(|e| Member::new(e, Why::Editable))
             .collect();
-        members.extend(
-            files.data.into_iter().map(|(path, file, key)| {
-                Member::new(Entry::file(path, file.source), Why::Data(key))
-            }),
-        );
-        let (mut entries, mut reasons) = split(members);
-        let tag = wheel::wheel_tag(plan, &entries, options)?;
-        let (dist_info, why) = split(dist_info_members(plan, &tag));
-        entries.extend(dist_info);
-        reasons.extend(why);
+        let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
         let mut left_out = files.left_out;
         left_out.sort();
         Ok(Manifest {
@@ -459,7 +475,7 @@ impl Manifest {
                 .iter()
                 .any(|(_, dir)| top_level_build(dir));
         if rewalk {
-            let wheel = wheel_files(plan)?;
+            let wheel = wheel_files(plan, Walked::All)?;
             needed.extend(wheel.modules.into_iter().map(|(f, why)| (f.source, why)));
             needed.extend(
                 wheel

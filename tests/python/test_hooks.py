@@ -46,33 +46,28 @@ def test_build_wheel_checks_prepared_metadata(backend_venv, sample, tmp_path):
         assert zf.read(f"{dist_info}/METADATA") == (prepared / "METADATA").read_bytes()
         assert zf.read(f"{dist_info}/entry_points.txt") == (prepared / "entry_points.txt").read_bytes()
 
-    # If the project changes in between, the build refuses instead of shipping other metadata.
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("Says hello", "Says goodbye"))
-    failed = call(backend_venv, project, """
-        import rustbackend
-        try:
-            rustbackend.build_wheel("../wheels2", metadata_directory="../md/greet-1.2.0.dist-info")
-        except rustbackend.BuildError as e:
-            print("BuildError:", e)
-    """)
-    assert "the METADATA prepared in" in failed.stdout and "differs from what this build produces" in failed.stdout
-    assert not (project.parent / "wheels2").exists() or not any((project.parent / "wheels2").iterdir())
+    # If the project changes in between, the build refuses instead of shipping other metadata:
+    # first METADATA differs, then (METADATA alike again) entry_points.txt.
+    def refused(out: str) -> str:
+        failed = call(backend_venv, project, f"""
+            import rustbackend
+            try:
+                rustbackend.build_wheel("../{out}", metadata_directory="../md/greet-1.2.0.dist-info")
+            except rustbackend.BuildError as e:
+                print("BuildError:", e)
+        """)
+        assert not (project.parent / out).exists() or not any((project.parent / out).iterdir())
+        return failed.stdout
 
-    # The same for the entry points: METADATA alike, entry_points.txt not.
-    pyproject.write_text(pyproject.read_text().replace("Says goodbye", "Says hello"))
-    text = pyproject.read_text()
-    assert "[project.scripts]" in text
-    pyproject.write_text(text.replace("[project.scripts]\n", "[project.scripts]\ngreet-again = \"greet:main\"\n"))
-    failed = call(backend_venv, project, """
-        import rustbackend
-        try:
-            rustbackend.build_wheel("../wheels3", metadata_directory="../md/greet-1.2.0.dist-info")
-        except rustbackend.BuildError as e:
-            print("BuildError:", e)
-    """)
-    assert "the entry_points.txt prepared in" in failed.stdout and "differs from what this build produces" in failed.stdout
-    assert not (project.parent / "wheels3").exists() or not any((project.parent / "wheels3").iterdir())
+    pyproject = project / "pyproject.toml"
+    original = pyproject.read_text()
+    pyproject.write_text(original.replace("Says hello", "Says goodbye"))
+    message = refused("wheels2")
+    assert "the METADATA prepared in" in message and "differs from what this build produces" in message
+    assert "[project.scripts]" in original
+    pyproject.write_text(original.replace("[project.scripts]\n", "[project.scripts]\ngreet-again = \"greet:main\"\n"))
+    message = refused("wheels3")
+    assert "the entry_points.txt prepared in" in message and "differs from what this build produces" in message
 
 
 def test_editable_hooks(backend_venv, sample):
