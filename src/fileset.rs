@@ -162,9 +162,12 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
     // read; what is pruned is recorded for `ls --left-out`.
     let pruned: Arc<Mutex<Vec<(String, LeftOut)>>> = Arc::default();
     let record = Arc::clone(&pruned);
+    // Ignored directories entered because they may hold files to keep (`dir/` paths): the
+    // files below them are ignored too, unless kept.
+    let entered: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record_entered = Arc::clone(&entered);
     let rules = options.ignore.cloned();
     let keep = options.keep.cloned();
-    let keep_any = options.keep.is_some();
     let (root, logical_root) = (canonical_root.clone(), project_dir.to_path_buf());
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -188,12 +191,20 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         } else if rules
             .as_ref()
             .is_some_and(|r| r.is_ignored(&root.join(relative), true))
+        {
             // An ignored directory that may hold files to keep is entered to find them.
-            && !keep
+            if keep
                 .as_ref()
                 .is_some_and(|k| k.could_match_below(shown.trim_end_matches('/')))
-        {
-            Some(LeftOut::Ignored)
+            {
+                record_entered
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(shown.clone());
+                None
+            } else {
+                Some(LeftOut::Ignored)
+            }
         } else {
             None
         };
@@ -249,7 +260,11 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         let ignored = options
             .ignore
             .is_some_and(|r| r.is_ignored(&canonical_root.join(relative_path), false))
-            || (keep_any && ignored_above(options.ignore, &canonical_root, relative_path));
+            || entered
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .any(|dir| relative.starts_with(dir.as_str()));
         if ignored && !options.keep.is_some_and(|k| k.matches(&relative)) {
             result.left_out.push((relative, LeftOut::Ignored));
             continue;
@@ -268,19 +283,6 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         .extend(pruned.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
     result.left_out.sort();
     Ok(result)
-}
-
-/// Whether a directory above `relative` (below the project root) is ignored: with files to
-/// keep, ignored directories are entered, so their files are asked about here.
-fn ignored_above(rules: Option<&Arc<IgnoreRules>>, root: &Path, relative: &Path) -> bool {
-    let Some(rules) = rules else {
-        return false;
-    };
-    relative
-        .ancestors()
-        .skip(1)
-        .filter(|a| !a.as_os_str().is_empty())
-        .any(|dir| rules.is_ignored(&root.join(dir), true))
 }
 
 /// The archive path of `relative`, a path below the project root: its names joined with

@@ -430,6 +430,7 @@ impl Manifest {
                         file.archive_path
                     ));
                     warnings.retain(|w| *w != fileset::secret_warning(&file.archive_path));
+                    left_out.retain(|(path, _)| *path != file.archive_path);
                     let path = file.archive_path.clone();
                     files.insert(
                         path.clone(),
@@ -485,13 +486,15 @@ impl Manifest {
             );
         }
         needed.extend(extension_sources(plan)?);
+        let mut taken = std::collections::HashSet::new();
         for (source, why) in needed {
             let relative = project_relative(&plan.project_dir, &source);
-            left_out.retain(|(path, _)| *path != relative);
+            taken.insert(relative.clone());
             files
                 .entry(relative.clone())
                 .or_insert_with(|| Member::new(Entry::file(relative, source), why));
         }
+        left_out.retain(|(path, _)| !taken.contains(path));
         files.insert(
             PYPROJECT.into(),
             Member::new(
