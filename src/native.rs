@@ -9,7 +9,8 @@ use std::process::Command;
 
 use crate::error::{CompileError, Error, Result};
 use crate::plan::Plan;
-use crate::pyproject::settings::ExtModule;
+use crate::pyproject::settings::{ExtModule, Language};
+use rayon::prelude::*;
 
 /// The facts about the target interpreter that compiling needs.
 #[derive(Debug, Clone, Default)]
@@ -83,75 +84,144 @@ fn suffix(module: &ExtModule, config: &PythonConfig) -> String {
     }
 }
 
-/// Compiles one module into `out_dir/<dotted path><suffix>`.
-fn compile(
-    plan: &Plan,
+/// The command (program and leading arguments) sysconfig gives under `key`, or `fallback`.
+fn command_words(config: &PythonConfig, key: &str, fallback: &[&str]) -> (String, Vec<String>) {
+    let words = words(config.get(key));
+    match words.split_first() {
+        Some((first, rest)) => (first.clone(), rest.to_vec()),
+        None => (
+            fallback[0].to_string(),
+            fallback[1..].iter().map(|w| w.to_string()).collect(),
+        ),
+    }
+}
+
+/// The C++ compiler that goes with the C compiler `cc` when sysconfig names none, as
+/// setuptools guesses it: `gcc` -> `g++`, `clang` -> `clang++`, `cc` -> `c++`.
+fn cxx_for(cc: &str) -> String {
+    let (dir, name) = cc.rsplit_once('/').map_or(("", cc), |(d, n)| (d, n));
+    let cxx = if let Some(at) = name.rfind("gcc") {
+        format!("{}g++{}", &name[..at], &name[at + 3..])
+    } else if let Some(at) = name.rfind("clang") {
+        format!("{}clang++{}", &name[..at], &name[at + 5..])
+    } else if let Some(stem) = name.strip_suffix("cc") {
+        format!("{stem}c++")
+    } else {
+        format!("{name}++")
+    };
+    if dir.is_empty() {
+        cxx
+    } else {
+        format!("{dir}/{cxx}")
+    }
+}
+
+/// The compiler for `language`: sysconfig's CC or CXX (CXX derived from CC when missing).
+fn compiler(config: &PythonConfig, language: Language) -> (String, Vec<String>) {
+    let (cc, cc_args) = command_words(config, "CC", &["cc"]);
+    match language {
+        Language::C => (cc, cc_args),
+        Language::Cxx if !config.get("CXX").trim().is_empty() => {
+            command_words(config, "CXX", &["c++"])
+        }
+        Language::Cxx => (cxx_for(&cc), cc_args),
+    }
+}
+
+/// Whether a CFLAGS word applies to C only (a C++ compiler warns about it or refuses it).
+fn is_c_only_flag(flag: &str) -> bool {
+    matches!(
+        flag,
+        "-Wstrict-prototypes"
+            | "-Wmissing-prototypes"
+            | "-Wimplicit-function-declaration"
+            | "-Werror=implicit-function-declaration"
+            | "-Wdeclaration-after-statement"
+            | "-Werror=declaration-after-statement"
+    ) || (flag.starts_with("-std=") && !flag.contains("++"))
+}
+
+/// One translation unit of one module.
+struct Unit<'a> {
+    module: &'a ExtModule,
+    source: &'a str,
+    language: Language,
+    object: PathBuf,
+}
+
+/// Compiles one translation unit. The compiler runs in the project directory on relative
+/// paths, and the directory is mapped to `.` in the debug information: the checkout path
+/// never reaches the binary, so two checkouts of the same sources build the same bytes.
+fn compile_unit(unit: &Unit<'_>, config: &PythonConfig, root: &Path) -> Result<()> {
+    let module = unit.module;
+    let what = format!("the extension module `{}`", module.name);
+    let (compiler, compiler_args) = compiler(config, unit.language);
+    let mut command = Command::new(&compiler);
+    command.current_dir(root).env("PWD", root);
+    command.args(&compiler_args);
+    let flags = words(config.get("CFLAGS"));
+    command.args(
+        flags
+            .iter()
+            .filter(|f| unit.language == Language::C || !is_c_only_flag(f)),
+    );
+    command.args(words(config.get("CCSHARED")));
+    command.arg(format!("-fdebug-prefix-map={}=.", root.display()));
+    command.arg(format!("-I{}", config.get("include")));
+    for dir in &module.include_dirs {
+        command.arg(format!("-I{dir}"));
+    }
+    for (name, value) in &module.define_macros {
+        match value {
+            Some(value) => command.arg(format!("-D{name}={value}")),
+            None => command.arg(format!("-D{name}")),
+        };
+    }
+    if let Some((major, minor)) = module.py_limited_api {
+        command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
+    }
+    command
+        .arg("-c")
+        .arg(unit.source)
+        .arg("-o")
+        .arg(&unit.object);
+    run(command, &what)
+}
+
+/// Links one module's objects into `out_dir/<dotted path><suffix>`; a module with any C++
+/// source is linked by the C++ driver (LDCXXSHARED), which brings the C++ runtime.
+fn link(
     module: &ExtModule,
+    objects: &[PathBuf],
+    cxx: bool,
     config: &PythonConfig,
     out_dir: &Path,
 ) -> Result<Built> {
     let what = format!("the extension module `{}`", module.name);
-    if cfg!(windows) {
-        return Err(CompileError::WindowsUnsupported { what }.into());
-    }
-    let objects_dir =
-        tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
-    let cc = words(config.get("CC"));
-    let (compiler, compiler_args) = match cc.split_first() {
-        Some((first, rest)) => (first.clone(), rest.to_vec()),
-        None => ("cc".to_string(), Vec::new()),
-    };
-    // The compiler runs in the project directory on relative paths, and the directory is
-    // mapped to `.` in the debug information: the checkout path never reaches the binary,
-    // so two checkouts of the same sources build the same bytes.
-    let root = plan
-        .project_dir
-        .canonicalize()
-        .map_err(|e| Error::io("read", &plan.project_dir, e))?;
-    let mut objects = Vec::new();
-    for (i, source) in module.sources.iter().enumerate() {
-        let object = objects_dir.path().join(format!("{i}.o"));
-        let mut command = Command::new(&compiler);
-        command.current_dir(&root).env("PWD", &root);
-        command.args(&compiler_args);
-        command.args(words(config.get("CFLAGS")));
-        command.args(words(config.get("CCSHARED")));
-        command.arg(format!("-fdebug-prefix-map={}=.", root.display()));
-        command.arg(format!("-I{}", config.get("include")));
-        for dir in &module.include_dirs {
-            command.arg(format!("-I{dir}"));
-        }
-        for (name, value) in &module.define_macros {
-            match value {
-                Some(value) => command.arg(format!("-D{name}={value}")),
-                None => command.arg(format!("-D{name}")),
-            };
-        }
-        if let Some((major, minor)) = module.py_limited_api {
-            command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
-        }
-        command.arg("-c").arg(source).arg("-o").arg(&object);
-        run(command, &what)?;
-        objects.push(object);
-    }
     let relative = module.name.replace('.', "/");
     let archive_path = format!("{relative}{}", suffix(module, config));
     let output = out_dir.join(&archive_path);
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
-    let ldshared = words(config.get("LDSHARED"));
-    let (linker, linker_args) = match ldshared.split_first() {
-        Some((first, rest)) => (first.clone(), rest.to_vec()),
-        None if cfg!(target_os = "macos") => {
-            ("cc".to_string(), words("-bundle -undefined dynamic_lookup"))
-        }
-        None => ("cc".to_string(), vec!["-shared".to_string()]),
+    let default: &[&str] = if cfg!(target_os = "macos") {
+        &["cc", "-bundle", "-undefined", "dynamic_lookup"]
+    } else {
+        &["cc", "-shared"]
     };
+    let (mut linker, linker_args) = if cxx && !config.get("LDCXXSHARED").trim().is_empty() {
+        command_words(config, "LDCXXSHARED", default)
+    } else {
+        command_words(config, "LDSHARED", default)
+    };
+    if cxx && config.get("LDCXXSHARED").trim().is_empty() {
+        // LDSHARED names the C compiler; its C++ sibling links the C++ runtime in.
+        linker = compiler(config, Language::Cxx).0;
+    }
     let mut command = Command::new(linker);
     command
         .args(linker_args)
-        .args(&objects)
+        .args(objects)
         .arg("-o")
         .arg(&output);
     for library in &module.libraries {
@@ -165,14 +235,83 @@ fn compile(
 }
 
 /// Compiles every extension module into `out_dir` (a temporary directory for a wheel, the
-/// module root for an editable install).
+/// module root for an editable install): every translation unit of every module in
+/// parallel (as many at once as there are cores), then each module linked.
 pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<Vec<Built>> {
     let modules = &plan.pyproject.settings.ext_modules;
-    if !modules.is_empty() && config.get("include").is_empty() {
+    if modules.is_empty() {
+        return Ok(Vec::new());
+    }
+    if config.get("include").is_empty() {
         return Err(CompileError::NoInterpreterFacts.into());
     }
+    if cfg!(windows) {
+        let what = format!("the extension module `{}`", modules[0].name);
+        return Err(CompileError::WindowsUnsupported { what }.into());
+    }
+    let root = plan
+        .project_dir
+        .canonicalize()
+        .map_err(|e| Error::io("read", &plan.project_dir, e))?;
+    let objects_dir =
+        tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
+    let mut units = Vec::new();
+    for (m, module) in modules.iter().enumerate() {
+        for (i, source) in module.sources.iter().enumerate() {
+            units.push(Unit {
+                module,
+                source,
+                language: Language::of(source).unwrap_or(Language::C),
+                object: objects_dir.path().join(format!("{m}-{i}.o")),
+            });
+        }
+    }
+    // Every unit runs; the first failure in source order is reported.
+    let results: Vec<Result<()>> = units
+        .par_iter()
+        .map(|unit| compile_unit(unit, config, &root))
+        .collect();
+    results.into_iter().collect::<Result<()>>()?;
     modules
         .iter()
-        .map(|module| compile(plan, module, config, out_dir))
+        .map(|module| {
+            let own: Vec<&Unit<'_>> = units
+                .iter()
+                .filter(|u| std::ptr::eq(u.module, module))
+                .collect();
+            let objects: Vec<PathBuf> = own.iter().map(|u| u.object.clone()).collect();
+            let cxx = own.iter().any(|u| u.language == Language::Cxx);
+            link(module, &objects, cxx, config, out_dir)
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cxx_compiler_follows_the_c_compiler() {
+        assert_eq!(cxx_for("gcc"), "g++");
+        assert_eq!(cxx_for("gcc-12"), "g++-12");
+        assert_eq!(cxx_for("/usr/bin/clang"), "/usr/bin/clang++");
+        assert_eq!(cxx_for("cc"), "c++");
+        assert_eq!(cxx_for("x86_64-linux-gnu-gcc"), "x86_64-linux-gnu-g++");
+        assert_eq!(cxx_for("clang-17"), "clang++-17");
+        let config = PythonConfig {
+            vars: [("CC".to_string(), "gcc -pthread".to_string())].into(),
+        };
+        assert_eq!(
+            compiler(&config, Language::Cxx),
+            ("g++".to_string(), vec!["-pthread".to_string()])
+        );
+    }
+
+    #[test]
+    fn c_only_flags_stay_away_from_cxx() {
+        assert!(is_c_only_flag("-Wstrict-prototypes"));
+        assert!(is_c_only_flag("-std=c11"));
+        assert!(!is_c_only_flag("-std=c++17"));
+        assert!(!is_c_only_flag("-O3"));
+    }
 }

@@ -265,7 +265,9 @@ fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
                     Diagnostic::new(
                         &key,
                         format!(
-                            "the C source `{source}` of `{}` does not exist",
+                            "the {} source `{source}` of `{}` does not exist",
+                            crate::pyproject::settings::Language::of(source)
+                                .map_or("C", |l| l.name()),
                             module.name
                         ),
                     )

@@ -88,7 +88,7 @@ def _python_config() -> "Dict[str, str]":
     """The running interpreter's facts for compiling extension modules."""
     import sysconfig
 
-    config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CFLAGS", "CCSHARED", "LDSHARED", "EXT_SUFFIX")}
+    config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
     config["include"] = sysconfig.get_paths()["include"]
     return config
 

@@ -35,7 +35,7 @@ pub const EXT_MODULE_KEYS: &[&str] = &[
 pub struct ExtModule {
     /// The dotted import name, such as `acme._speedups`.
     pub name: String,
-    /// C source files, relative to the project root.
+    /// C and C++ source files, relative to the project root (the suffix says the language).
     pub sources: Vec<String>,
     /// Extra include directories, relative to the project root.
     pub include_dirs: Vec<String>,
@@ -45,6 +45,35 @@ pub struct ExtModule {
     pub libraries: Vec<String>,
     /// Build for the stable ABI from this CPython on (`(3, 8)` for `"cp38"`).
     pub py_limited_api: Option<(u32, u32)>,
+}
+
+/// The language of an extension module's source file, from its suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// `.c`
+    C,
+    /// `.cpp`, `.cc`, `.cxx`, `.c++`, `.C`
+    Cxx,
+}
+
+impl Language {
+    /// The language of `source`, or `None` when its suffix is neither C nor C++.
+    pub fn of(source: &str) -> Option<Language> {
+        let (_, suffix) = source.rsplit_once('.')?;
+        match suffix {
+            "c" => Some(Language::C),
+            "cpp" | "cc" | "cxx" | "c++" | "C" | "CPP" => Some(Language::Cxx),
+            _ => None,
+        }
+    }
+
+    /// "C" or "C++", for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::C => "C",
+            Language::Cxx => "C++",
+        }
+    }
 }
 
 /// The keys `[tool.rustbackend.editable]` accepts.
@@ -300,6 +329,21 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
                 .at(at.span.clone())
                 .help(format!("write it like:\n{example}")),
             );
+        }
+        for (j, source) in sources.iter().enumerate() {
+            if Language::of(source).is_none() {
+                let key = at.child_key("sources");
+                let span = at
+                    .get("sources")
+                    .and_then(|s| s.as_array())
+                    .and_then(|a| a.get(j))
+                    .and_then(|v| v.span());
+                checker.push(
+                    Diagnostic::new(&key, format!("`{source}` in `{key}` is neither a C nor a C++ source"))
+                        .at(span)
+                        .help("name C sources `*.c` and C++ sources `*.cpp`, `*.cc` or `*.cxx`; headers belong in `include-dirs`"),
+                );
+            }
         }
         let include_dirs = paths(checker, "include-dirs");
         let libraries = checker

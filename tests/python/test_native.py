@@ -1,4 +1,4 @@
-"""C extension modules declared in pyproject.toml: compiled by rustbackend for the
+"""C and C++ extension modules declared in pyproject.toml: compiled by rustbackend for the
 interpreter running the hook, installed by pip and imported under two CPython versions,
 tagged as auditwheel tags them; the stable ABI; editable installs; compiler failures."""
 
@@ -47,6 +47,34 @@ def test_c_extension_builds_installs_and_imports(version, frontend_env, tmp_path
     pip(vpython, frontend_env, "install", wheel)
     out = run([vpython, project / "check_install.py"], cwd=tmp_path)
     assert out.stdout.strip() == "acme_fast ok"
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12"])
+def test_cpp_extension_with_a_c_helper_builds_installs_and_imports(version, frontend_env, tmp_path):
+    """`.cpp` compiled by the interpreter's C++ compiler, `.c` by its C compiler, one module
+    linked by the C++ driver (libstdc++ comes along); the tag is what auditwheel says, and
+    the wheel rebuilt from the sdist is the same."""
+    python = cpython(version)
+    vpython = venv_for(python, tmp_path / "venv", frontend_env)
+    project = tmp_path / "c-extension-cpp"
+    shutil.copytree(SAMPLES / "c-extension-cpp", project)
+    wheels = tmp_path / "wheels"
+    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    cp = "cp" + version.replace(".", "")
+    assert wheel.name.startswith(f"polyline-0.2.0-{cp}-{cp}-manylinux_2_")
+    platform = wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    assert auditwheel_platform(wheel) == platform
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        (module,) = [n for n in names if n.startswith("polyline/_core.")]
+        binary = tmp_path / "core.so"
+        binary.write_bytes(zf.read(module))
+    needed = run(["objdump", "-p", binary]).stdout
+    assert "NEEDED               libstdc++.so.6" in needed, needed
+    pip(vpython, frontend_env, "install", wheel)
+    out = run([vpython, project / "check_install.py"], cwd=tmp_path)
+    assert out.stdout.strip() == "polyline ok"
 
 
 def test_stable_abi_wheel_serves_two_interpreters(frontend_env, tmp_path):
