@@ -313,6 +313,14 @@ pub enum CompileError {
         /// "the extension module `NAME`".
         what: String,
     },
+    /// A module has `.pyx` sources, and the build environment has no Cython.
+    #[error("{what} has Cython sources, but Cython is not installed where the build runs; build through pip or `python -m build` (rustbackend asks them for `{requirement}`), or install it: pip install \"{requirement}\"")]
+    NoCython {
+        /// "the extension module `NAME`".
+        what: String,
+        /// The requirement the hooks ask for.
+        requirement: String,
+    },
     /// The hook was not given the interpreter's sysconfig facts.
     #[error("the project has extension modules, but the build was not given the interpreter's facts (sysconfig); build through the rustbackend hooks")]
     NoInterpreterFacts,

@@ -210,6 +210,15 @@ pub fn list_artifact(
     Ok(manifest)
 }
 
+/// What an isolated build of the project must install besides rustbackend
+/// (`get_requires_for_build_wheel` / `_editable`): Cython when a module has `.pyx` sources.
+/// A project that does not load asks for nothing here; its build reports the problem.
+pub fn build_requirements(project_dir: &Path) -> Vec<String> {
+    Plan::load(project_dir)
+        .map(|plan| native::build_requirements(&plan))
+        .unwrap_or_default()
+}
+
 /// Validates the project: pyproject.toml, the layout, and every file the artifacts would
 /// take (through the sdist's manifest, which walks what the wheel is built from too), without
 /// compiling or writing anything; returns the warnings.

@@ -542,8 +542,8 @@ impl Manifest {
 }
 
 /// The files every extension module is compiled from: its sources, the headers beside them
-/// (`.h`, `.hh`, `.hpp`, `.hxx`, `.inc` in each source's directory) and every file of its
-/// include directories, whatever the ignore rules say.
+/// (`.h`, `.hh`, `.hpp`, `.hxx`, `.inc`, and Cython's `.pxd`, `.pxi`, in each source's
+/// directory) and every file of its include directories, whatever the ignore rules say.
 fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
     let mut found = Vec::new();
     for module in &plan.pyproject.settings.ext_modules {
@@ -565,7 +565,10 @@ fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
                 .filter(|p| {
                     p.is_file()
                         && p.extension().is_some_and(|ext| {
-                            matches!(ext.to_str(), Some("h" | "hh" | "hpp" | "hxx" | "inc"))
+                            matches!(
+                                ext.to_str(),
+                                Some("h" | "hh" | "hpp" | "hxx" | "inc" | "pxd" | "pxi")
+                            )
                         })
                 })
                 .collect();

@@ -120,7 +120,7 @@ fn cxx_for(cc: &str) -> String {
 fn compiler(config: &PythonConfig, language: Language) -> (String, Vec<String>) {
     let (cc, cc_args) = command_words(config, "CC", &["cc"]);
     match language {
-        Language::C => (cc, cc_args),
+        Language::C | Language::Cython => (cc, cc_args),
         Language::Cxx if !config.get("CXX").trim().is_empty() => {
             command_words(config, "CXX", &["c++"])
         }
@@ -144,9 +144,75 @@ fn is_c_only_flag(flag: &str) -> bool {
 /// One translation unit of one module.
 struct Unit<'a> {
     module: &'a ExtModule,
+    /// The source as the project names it (relative to the project root).
     source: &'a str,
+    /// For a `.pyx`, the C or C++ file Cython writes it to (in the build directory).
+    generated: Option<PathBuf>,
+    /// C or C++ (for a `.pyx`, what its `# distutils: language` line says).
     language: Language,
     object: PathBuf,
+}
+
+/// Whether a `.pyx` asks for C++ in its leading comments (`# distutils: language = c++`,
+/// the line setuptools' `cythonize` reads).
+fn cython_wants_cxx(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| line.is_empty() || line.starts_with('#'))
+        .any(|line| {
+            let line: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+            line.contains("distutils:language=c++") || line.contains("cython:language=c++")
+        })
+}
+
+/// Translates a `.pyx` unit to C or C++ with the build environment's Cython
+/// (`python -m cython`, in the project directory on the relative path, so the generated
+/// code names the source as the project does).
+fn translate(unit: &Unit<'_>, config: &PythonConfig, root: &Path, plan: &Plan) -> Result<()> {
+    let what = format!("the extension module `{}`", unit.module.name);
+    let Some(generated) = &unit.generated else {
+        return Ok(());
+    };
+    let python = config.get("executable");
+    if python.is_empty() {
+        return Err(CompileError::NoInterpreterFacts.into());
+    }
+    let mut command = Command::new(python);
+    command.current_dir(root).env("PWD", root);
+    command.args(["-m", "cython", "-3"]);
+    if unit.language == Language::Cxx {
+        command.arg("--cplus");
+    }
+    if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
+        command.arg(format!("-I{dir}"));
+    }
+    // The module root, so `cimport pkg.other` finds `pkg/other.pxd`.
+    let module_root = &plan.layout.module_root;
+    command.arg(format!(
+        "-I{}",
+        if module_root.is_empty() {
+            "."
+        } else {
+            module_root
+        }
+    ));
+    for dir in &unit.module.include_dirs {
+        command.arg(format!("-I{dir}"));
+    }
+    command.arg("-o").arg(generated).arg(unit.source);
+    match run(command, &what) {
+        Err(Error::Compile(CompileError::Failed { output, .. }))
+            if output.contains("No module named cython")
+                || output.contains("No module named Cython") =>
+        {
+            Err(CompileError::NoCython {
+                what,
+                requirement: plan.pyproject.settings.cython.clone(),
+            }
+            .into())
+        }
+        other => other,
+    }
 }
 
 /// Compiles one translation unit. The compiler runs in the project directory on relative
@@ -180,11 +246,23 @@ fn compile_unit(unit: &Unit<'_>, config: &PythonConfig, root: &Path) -> Result<(
     if let Some((major, minor)) = module.py_limited_api {
         command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
     }
-    command
-        .arg("-c")
-        .arg(unit.source)
-        .arg("-o")
-        .arg(&unit.object);
+    match &unit.generated {
+        Some(generated) => {
+            // Cython's output lives in the build directory: map that to `.` as well, and
+            // let it find headers beside the `.pyx`.
+            if let Some(dir) = generated.parent() {
+                command.arg(format!("-ffile-prefix-map={}=.", dir.display()));
+            }
+            if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
+                command.arg(format!("-I{dir}"));
+            }
+            command.arg("-c").arg(generated);
+        }
+        None => {
+            command.arg("-c").arg(unit.source);
+        }
+    }
+    command.arg("-o").arg(&unit.object);
     run(command, &what)
 }
 
@@ -234,6 +312,22 @@ fn link(
     })
 }
 
+/// What an isolated build must install besides rustbackend: Cython, when a module has
+/// `.pyx` sources (`tool.rustbackend.cython` pins it).
+pub fn build_requirements(plan: &Plan) -> Vec<String> {
+    let settings = &plan.pyproject.settings;
+    let cython = settings
+        .ext_modules
+        .iter()
+        .flat_map(|m| &m.sources)
+        .any(|s| Language::of(s) == Some(Language::Cython));
+    if cython {
+        vec![settings.cython.clone()]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Compiles every extension module into `out_dir` (a temporary directory for a wheel, the
 /// module root for an editable install): every translation unit of every module in
 /// parallel (as many at once as there are cores), then each module linked.
@@ -258,18 +352,41 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
     let mut units = Vec::new();
     for (m, module) in modules.iter().enumerate() {
         for (i, source) in module.sources.iter().enumerate() {
+            let (language, generated) = match Language::of(source).unwrap_or(Language::C) {
+                Language::Cython => {
+                    let path = root.join(source);
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+                    let (language, suffix) = if cython_wants_cxx(&text) {
+                        (Language::Cxx, "cpp")
+                    } else {
+                        (Language::C, "c")
+                    };
+                    let stem = source.rsplit('/').next().unwrap_or(source);
+                    let stem = stem.strip_suffix(".pyx").unwrap_or(stem);
+                    let dir = objects_dir.path().join(format!("{m}-{i}"));
+                    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+                    (language, Some(dir.join(format!("{stem}.{suffix}"))))
+                }
+                language => (language, None),
+            };
             units.push(Unit {
                 module,
                 source,
-                language: Language::of(source).unwrap_or(Language::C),
+                generated,
+                language,
                 object: objects_dir.path().join(format!("{m}-{i}.o")),
             });
         }
     }
-    // Every unit runs; the first failure in source order is reported.
+    // Every unit runs (Cython first where needed, then the compiler); the first failure in
+    // source order is reported.
     let results: Vec<Result<()>> = units
         .par_iter()
-        .map(|unit| compile_unit(unit, config, &root))
+        .map(|unit| {
+            translate(unit, config, &root, plan)?;
+            compile_unit(unit, config, &root)
+        })
         .collect();
     results.into_iter().collect::<Result<()>>()?;
     modules

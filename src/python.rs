@@ -223,6 +223,12 @@ fn list_files(
     })
 }
 
+/// What an isolated build must install besides rustbackend (Cython for `.pyx` sources).
+#[pyfunction]
+fn build_requirements(py: Python<'_>, project_dir: PathBuf) -> PyResult<Vec<String>> {
+    run(py, || Ok(crate::build_requirements(&project_dir)))
+}
+
 /// Validates a project without building; returns the warnings.
 #[pyfunction]
 fn check_project(py: Python<'_>, project_dir: PathBuf) -> PyResult<Vec<String>> {
@@ -258,6 +264,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prepare_metadata, m)?)?;
     m.add_function(wrap_pyfunction!(list_files, m)?)?;
     m.add_function(wrap_pyfunction!(check_project, m)?)?;
+    m.add_function(wrap_pyfunction!(build_requirements, m)?)?;
     m.add_function(wrap_pyfunction!(check_artifact, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     Ok(())

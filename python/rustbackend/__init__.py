@@ -90,6 +90,7 @@ def _python_config() -> "Dict[str, str]":
 
     config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
     config["include"] = sysconfig.get_paths()["include"]
+    config["executable"] = sys.executable
     return config
 
 
@@ -105,9 +106,21 @@ def _warn(warnings: "List[str]") -> None:
         _report(30, warning)
 
 
+def _build_requirements() -> "List[str]":
+    # Only a project with extension modules can need anything (Cython for `.pyx` sources);
+    # the others never load the native module here.
+    try:
+        with open("pyproject.toml", "rb") as f:
+            if b"ext-modules" not in f.read():
+                return []
+    except OSError:
+        return []
+    return list(_core().build_requirements(os.getcwd()))
+
+
 def get_requires_for_build_wheel(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
-    """PEP 517: rustbackend needs nothing else to build a wheel."""
-    return []
+    """PEP 517: Cython when an extension module has `.pyx` sources, else nothing."""
+    return _build_requirements()
 
 
 def get_requires_for_build_sdist(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
@@ -116,8 +129,8 @@ def get_requires_for_build_sdist(config_settings: "Optional[Dict[str, Any]]" = N
 
 
 def get_requires_for_build_editable(config_settings: "Optional[Dict[str, Any]]" = None) -> "List[str]":
-    """PEP 660: rustbackend needs nothing else to build an editable wheel."""
-    return []
+    """PEP 660: as for a wheel."""
+    return _build_requirements()
 
 
 def prepare_metadata_for_build_wheel(

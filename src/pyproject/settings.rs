@@ -1,5 +1,7 @@
 //! `[tool.rustbackend]`: the backend's own settings, with their defaults in one place.
 
+use std::str::FromStr;
+
 use super::fields::{table_entries, Checker, TableAt};
 use crate::error::Diagnostic;
 use crate::names;
@@ -18,6 +20,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "allow-external-links",
     "compression-level",
     "ext-modules",
+    "cython",
 ];
 
 /// The keys of each `[[tool.rustbackend.ext-modules]]` table.
@@ -54,6 +57,8 @@ pub enum Language {
     C,
     /// `.cpp`, `.cc`, `.cxx`, `.c++`, `.C`
     Cxx,
+    /// `.pyx`: translated to C (or C++, by its `# distutils: language = c++` line) by Cython
+    Cython,
 }
 
 impl Language {
@@ -63,6 +68,7 @@ impl Language {
         match suffix {
             "c" => Some(Language::C),
             "cpp" | "cc" | "cxx" | "c++" | "C" | "CPP" => Some(Language::Cxx),
+            "pyx" => Some(Language::Cython),
             _ => None,
         }
     }
@@ -72,9 +78,14 @@ impl Language {
         match self {
             Language::C => "C",
             Language::Cxx => "C++",
+            Language::Cython => "Cython",
         }
     }
 }
+
+/// The Cython requirement the build asks for when a module has `.pyx` sources and
+/// `tool.rustbackend.cython` does not say otherwise.
+pub const DEFAULT_CYTHON: &str = "Cython>=3.0";
 
 /// The keys `[tool.rustbackend.editable]` accepts.
 pub const EDITABLE_KEYS: &[&str] = &["mode"];
@@ -165,6 +176,8 @@ pub struct Settings {
     pub allow_external_links: bool,
     /// C extension modules to compile.
     pub ext_modules: Vec<ExtModule>,
+    /// The Cython requirement the build asks for when a module has `.pyx` sources.
+    pub cython: String,
     /// The deflate level (0-9) for wheels and sdists; `None` means
     /// [`crate::archive::COMPRESSION_LEVEL`].
     pub compression_level: Option<u32>,
@@ -339,9 +352,9 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
                     .and_then(|a| a.get(j))
                     .and_then(|v| v.span());
                 checker.push(
-                    Diagnostic::new(&key, format!("`{source}` in `{key}` is neither a C nor a C++ source"))
+                    Diagnostic::new(&key, format!("`{source}` in `{key}` is neither a C, C++ nor Cython source"))
                         .at(span)
-                        .help("name C sources `*.c` and C++ sources `*.cpp`, `*.cc` or `*.cxx`; headers belong in `include-dirs`"),
+                        .help("name C sources `*.c`, C++ sources `*.cpp`, `*.cc` or `*.cxx` and Cython sources `*.pyx`; headers belong in `include-dirs`"),
                 );
             }
         }
@@ -525,6 +538,33 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
     settings.compression_level = checker
         .integer(table, "compression-level", 0..=9, "compression-level = 9")
         .map(|level| level as u32);
+    settings.cython = DEFAULT_CYTHON.to_string();
+    if let Some(requirement) = checker.string(table, "cython", "cython = \"Cython==3.2.9\"") {
+        let name: String = requirement
+            .value
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        let valid = crate::names::normalize(&name) == "cython"
+            && pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement.value)
+                .is_ok();
+        if valid {
+            settings.cython = requirement.value.trim().to_string();
+        } else {
+            checker.push(
+                Diagnostic::new(
+                    "tool.rustbackend.cython",
+                    format!(
+                        "`tool.rustbackend.cython` must be a requirement on Cython, got `{}`",
+                        requirement.value
+                    ),
+                )
+                .at(requirement.span.clone())
+                .help("write a PEP 508 requirement such as \"Cython==3.2.9\" or \"Cython>=3.1\""),
+            );
+        }
+    }
     settings.allow_external_links = checker
         .boolean(table, "allow-external-links", "allow-external-links = true")
         .unwrap_or(false);

@@ -124,9 +124,10 @@ def make_venv(tmp_path: Path, frontend_env: Dict[str, str]) -> Callable[[str], V
 
 @pytest.fixture(scope="session")
 def backend_venv(tmp_path_factory: pytest.TempPathFactory, frontend_env: Dict[str, str]) -> Venv:
-    """One venv with rustbackend installed, for calling the hooks directly."""
+    """One venv with rustbackend installed, for calling the hooks directly; with the build
+    requirements the hooks may ask for (Cython), as an isolated build would have them."""
     env = Venv(tmp_path_factory.mktemp("backend") / "venv", frontend_env)
-    env.pip("install", "rustbackend")
+    env.pip("install", "rustbackend", "-r", ROOT / "tests" / "python" / "requirements-build.txt")
     return env
 
 

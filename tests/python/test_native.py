@@ -1,4 +1,4 @@
-"""C and C++ extension modules declared in pyproject.toml: compiled by rustbackend for the
+"""C, C++ and Cython extension modules declared in pyproject.toml: compiled by rustbackend for the
 interpreter running the hook, installed by pip and imported under two CPython versions,
 tagged as auditwheel tags them; the stable ABI; editable installs; compiler failures."""
 
@@ -75,6 +75,52 @@ def test_cpp_extension_with_a_c_helper_builds_installs_and_imports(version, fron
     pip(vpython, frontend_env, "install", wheel)
     out = run([vpython, project / "check_install.py"], cwd=tmp_path)
     assert out.stdout.strip() == "polyline ok"
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12"])
+def test_cython_extensions_build_through_an_isolated_pip(version, frontend_env, tmp_path):
+    """pip asks the hooks what to install, gets Cython (found in the local wheelhouse), and
+    rustbackend translates both `.pyx` (one to C, one to C++ by its `# distutils: language`
+    line, cimporting the other's `.pxd`), compiles and links them; auditwheel agrees with the
+    tag; the sdist carries `.pyx` and `.pxd`, never generated C."""
+    import tarfile
+
+    vpython = venv_for(cpython(version), tmp_path / "venv", frontend_env)
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    wheels = tmp_path / "wheels"
+    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    cp = "cp" + version.replace(".", "")
+    assert wheel.name.startswith(f"fibo-1.0.0-{cp}-{cp}-manylinux_2_")
+    assert auditwheel_platform(wheel) == wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    suffix = f"cpython-{cp[2:]}-x86_64-linux-gnu.so"
+    assert [n for n in names if n.startswith("fibo/")] == [
+        "fibo/__init__.py", f"fibo/_fib.{suffix}", "fibo/_fib.pxd", f"fibo/_stats.{suffix}"]
+    pip(vpython, frontend_env, "install", wheel)
+    assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "fibo ok"
+
+    sdist_dir = tmp_path / "sdist"
+    run([sys.executable, "-m", "build", "--sdist", "--outdir", sdist_dir, project], env=frontend_env)
+    with tarfile.open(sdist_dir / "fibo-1.0.0.tar.gz") as tf:
+        members = tf.getnames()
+    assert {"fibo-1.0.0/src/fibo/_fib.pyx", "fibo-1.0.0/src/fibo/_stats.pyx", "fibo-1.0.0/src/fibo/_fib.pxd"} <= set(members)
+    assert not [m for m in members if m.endswith((".c", ".cpp"))]
+
+
+def test_without_cython_the_build_says_how_to_get_it(make_venv, tmp_path):
+    """A hook called where Cython is missing (not through a frontend) explains itself."""
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    env = make_venv()
+    env.pip("install", "rustbackend")  # from the local wheelhouse, without Cython
+    code = "import rustbackend\ntry:\n    rustbackend.build_wheel('../out')\nexcept rustbackend.BuildError as e:\n    print('BuildError:', e)"
+    result = run([env.python, "-c", code], env=env.env, cwd=project)
+    assert "BuildError: the extension module `fibo._fib` has Cython sources, but Cython is not installed where the build runs" in result.stdout
+    assert 'pip install "Cython>=3.0"' in result.stdout
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_stable_abi_wheel_serves_two_interpreters(frontend_env, tmp_path):

@@ -1,0 +1,1 @@
+cdef long long c_fib(int n) noexcept nogil
