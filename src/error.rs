@@ -200,6 +200,14 @@ pub enum Error {
     /// A wheel tag (given, or inferred from the binaries) is not usable.
     #[error("{0}")]
     Tag(String),
+    /// A config setting (`-C key=value`) has a value the build cannot use.
+    #[error("the config setting `{key}` {problem}")]
+    ConfigSetting {
+        /// The setting, such as `jobs`.
+        key: &'static str,
+        /// What is wrong, with the fix.
+        problem: String,
+    },
     /// pyproject.toml could not be edited to freeze a dynamic version into the sdist.
     #[error("{0}")]
     FreezeVersion(String),

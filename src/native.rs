@@ -312,6 +312,23 @@ fn link(
     })
 }
 
+/// `-C jobs=N`: how many compilers run at once (`None`: one per core).
+fn jobs(config: &PythonConfig) -> Result<Option<usize>> {
+    let text = config.get("jobs").trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(Error::ConfigSetting {
+            key: "jobs",
+            problem: format!(
+                "must be a positive number of compilers to run at once, got `{text}`; pass -C jobs=4"
+            ),
+        }),
+    }
+}
+
 /// What an isolated build must install besides rustbackend: Cython, when a module has
 /// `.pyx` sources (`tool.rustbackend.cython` pins it).
 pub fn build_requirements(plan: &Plan) -> Vec<String> {
@@ -381,13 +398,23 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
     }
     // Every unit runs (Cython first where needed, then the compiler); the first failure in
     // source order is reported.
-    let results: Vec<Result<()>> = units
-        .par_iter()
-        .map(|unit| {
-            translate(unit, config, &root, plan)?;
-            compile_unit(unit, config, &root)
-        })
-        .collect();
+    let compile_all = || -> Vec<Result<()>> {
+        units
+            .par_iter()
+            .map(|unit| {
+                translate(unit, config, &root, plan)?;
+                compile_unit(unit, config, &root)
+            })
+            .collect()
+    };
+    let results = match jobs(config)? {
+        Some(jobs) => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::io("start", "the compile workers", std::io::Error::other(e)))?
+            .install(compile_all),
+        None => compile_all(),
+    };
     results.into_iter().collect::<Result<()>>()?;
     modules
         .iter()

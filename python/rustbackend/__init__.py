@@ -38,7 +38,7 @@ __all__ = [
 
 
 #: config_settings keys rustbackend understands.
-KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag"})
+KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag", "jobs"})
 
 
 class BuildError(Exception):
@@ -84,13 +84,15 @@ def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> No
             _report(30, f"ignoring unknown config setting {key!r}")
 
 
-def _python_config() -> "Dict[str, str]":
-    """The running interpreter's facts for compiling extension modules."""
+def _python_config(config_settings: "Optional[Mapping[str, Any]]" = None) -> "Dict[str, str]":
+    """The running interpreter's facts for compiling extension modules (and `-C jobs=N`:
+    how many compilers run at once)."""
     import sysconfig
 
     config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
     config["include"] = sysconfig.get_paths()["include"]
     config["executable"] = sys.executable
+    config["jobs"] = _single_setting(config_settings, "jobs") or ""
     return config
 
 
@@ -160,7 +162,7 @@ def build_wheel(
     tag = _single_setting(config_settings, "wheel-tag")
     name, warnings = _core().build_wheel(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), tag,
-        tuple(sys.version_info[:2]), _python_config(),
+        tuple(sys.version_info[:2]), _python_config(config_settings),
     )
     _warn(warnings)
     _report(20, f"built {name} from {os.getcwd()}")
@@ -177,7 +179,7 @@ def build_editable(
     mode = _single_setting(config_settings, "editable-mode")
     name, warnings = _core().build_editable(
         os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode,
-        _python_config(),
+        _python_config(config_settings),
     )
     _warn(warnings)
     _report(20, f"built {name} (editable) from {os.getcwd()}")

@@ -123,6 +123,22 @@ def test_without_cython_the_build_says_how_to_get_it(make_venv, tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_jobs_limits_the_compilers_and_gives_the_same_wheel(backend_venv, tmp_path):
+    """`-C jobs=1` compiles one unit at a time; the wheel is byte-identical to the parallel
+    build's. A bad value is a clear error."""
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    code = ("import rustbackend, sys\n"
+            "print(rustbackend.build_wheel(sys.argv[1], config_settings={'jobs': sys.argv[2]}))")
+    serial = run([backend_venv.python, "-c", code, tmp_path / "serial", "1"], env=backend_venv.env, cwd=project)
+    run([backend_venv.python, "-c", code, tmp_path / "parallel", "2"], env=backend_venv.env, cwd=project)
+    name = serial.stdout.strip()
+    assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+    bad = run([backend_venv.python, "-c", "import rustbackend\ntry:\n    rustbackend.build_wheel('../out', config_settings={'jobs': 'many'})\nexcept rustbackend.BuildError as e:\n    print('BuildError:', e)"],
+              env=backend_venv.env, cwd=project)
+    assert "BuildError: the config setting `jobs` must be a positive number of compilers to run at once, got `many`; pass -C jobs=4" in bad.stdout
+
+
 def test_stable_abi_wheel_serves_two_interpreters(frontend_env, tmp_path):
     project = tmp_path / "c-extension-abi3"
     shutil.copytree(SAMPLES / "c-extension-abi3", project)
