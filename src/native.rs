@@ -1,7 +1,8 @@
-//! Compiling the C extension modules of `[[tool.rustbackend.ext-modules]]` with the system C
-//! compiler, for the interpreter that runs the hook: the Python shim passes that
-//! interpreter's sysconfig facts (include directory, EXT_SUFFIX, CC, CFLAGS, CCSHARED,
-//! LDSHARED), as setuptools would use them.
+//! Compiling the C, C++ and Cython extension modules of `[[tool.rustbackend.ext-modules]]`
+//! with the system compilers, for the interpreter that runs the hook: the Python shim passes
+//! that interpreter's sysconfig facts (include directory, EXT_SUFFIX, CC, CXX, CFLAGS,
+//! CCSHARED, LDSHARED, LDCXXSHARED, its executable for `python -m cython`), as setuptools
+//! would use them. Every translation unit of every module is compiled in parallel.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
