@@ -375,7 +375,7 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
                     let path = root.join(source);
                     let text =
                         std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-                    let (language, suffix) = if cython_wants_cxx(&text) {
+                    let (language, suffix) = if module.cython_cxx || cython_wants_cxx(&text) {
                         (Language::Cxx, "cpp")
                     } else {
                         (Language::C, "c")

@@ -274,6 +274,20 @@ pub fn manylinux_floor(arch: &str) -> u32 {
     }
 }
 
+/// The glibc minors of the manylinux policies (PEP 513, 571, 599, 600) that auditwheel knows:
+/// a binary needing glibc 2.14 is tagged for the next policy, manylinux_2_17, as auditwheel
+/// tags it, not with a minor no build image targets.
+const POLICY_GLIBC_MINORS: &[u32] = &[5, 12, 17, 24, 27, 28, 31, 34, 35, 36, 37, 38, 39, 40, 41];
+
+/// The policy glibc minor at or above `minor` (or `minor` itself past the newest policy).
+fn policy_minor(minor: u32) -> u32 {
+    POLICY_GLIBC_MINORS
+        .iter()
+        .copied()
+        .find(|p| *p >= minor)
+        .unwrap_or(minor)
+}
+
 /// The glibc minor a `GLIBCXX_3.4.N` requirement implies (the libstdc++ each manylinux
 /// policy's distribution ships).
 fn glibc_for_glibcxx(n: u32) -> u32 {
@@ -502,7 +516,10 @@ fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<St
                     ));
                     Ok((format!("linux_{arch}"), warnings))
                 }
-                None => Ok((format!("manylinux_2_{glibc}_{arch}"), warnings)),
+                None => Ok((
+                    format!("manylinux_2_{}_{arch}", policy_minor(glibc)),
+                    warnings,
+                )),
             }
         }
         Platform::Musl { arch } => {
@@ -544,6 +561,16 @@ fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glibc_minors_round_up_to_a_policy() {
+        assert_eq!(policy_minor(5), 5);
+        assert_eq!(policy_minor(14), 17);
+        assert_eq!(policy_minor(17), 17);
+        assert_eq!(policy_minor(29), 31);
+        assert_eq!(policy_minor(35), 35);
+        assert_eq!(policy_minor(50), 50);
+    }
 
     #[test]
     fn parses_and_expands_tags() {

@@ -31,6 +31,7 @@ pub const EXT_MODULE_KEYS: &[&str] = &[
     "define-macros",
     "libraries",
     "py-limited-api",
+    "language",
 ];
 
 /// A C extension module to compile.
@@ -48,6 +49,9 @@ pub struct ExtModule {
     pub libraries: Vec<String>,
     /// Build for the stable ABI from this CPython on (`(3, 8)` for `"cp38"`).
     pub py_limited_api: Option<(u32, u32)>,
+    /// `language = "c++"`: what Cython sources translate to when they do not say it
+    /// themselves (setuptools' `Extension(..., language="c++")`).
+    pub cython_cxx: bool,
 }
 
 /// The language of an extension module's source file, from its suffix.
@@ -408,6 +412,19 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
                 }
                 parsed
             });
+        let cython_cxx = match checker.string(&at, "language", "language = \"c++\"") {
+            Some(v) if v.value == "c++" => true,
+            Some(v) if v.value == "c" => false,
+            Some(v) => {
+                checker.push(
+                    Diagnostic::new(at.child_key("language"), format!("`{}` must be \"c\" or \"c++\", got `{}`", at.child_key("language"), v.value))
+                        .at(v.span.clone())
+                        .help("write language = \"c++\" to translate Cython sources to C++ (C and C++ files are told apart by their suffix)"),
+                );
+                false
+            }
+            None => false,
+        };
         modules.push(ExtModule {
             name,
             sources,
@@ -415,6 +432,7 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
             define_macros,
             libraries,
             py_limited_api,
+            cython_cxx,
         });
     }
     modules
