@@ -29,52 +29,48 @@ def pip(vpython: Path, env, *args, check=True):
     return run([sys.executable, "-m", "pip", "--python", vpython, *args], env=env, check=check)
 
 
-@pytest.mark.parametrize("version", ["3.11", "3.12"])
-def test_c_extension_builds_installs_and_imports(version, frontend_env, tmp_path):
-    python = cpython(version)
-    vpython = venv_for(python, tmp_path / "venv", frontend_env)
-    project = tmp_path / "c-extension"
-    shutil.copytree(SAMPLES / "c-extension", project)
+def pip_wheel_of_sample(sample: str, prefix: str, version: str, frontend_env, tmp_path: Path):
+    """Builds `sample` with pip for CPython `version` in a fresh venv; checks that the wheel
+    is named `prefix-cpXY-cpXY-manylinux_2_*` and that auditwheel agrees with its platform
+    tag. Returns (venv python, project copy, wheel)."""
+    vpython = venv_for(cpython(version), tmp_path / "venv", frontend_env)
+    project = tmp_path / sample
+    shutil.copytree(SAMPLES / sample, project)
     wheels = tmp_path / "wheels"
     pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
     (wheel,) = wheels.iterdir()
     cp = "cp" + version.replace(".", "")
-    assert wheel.name.startswith(f"acme_fast-0.1.0-{cp}-{cp}-manylinux_2_")
-    platform = wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
-    assert auditwheel_platform(wheel) == platform
+    assert wheel.name.startswith(f"{prefix}-{cp}-{cp}-manylinux_2_")
+    assert auditwheel_platform(wheel) == wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    return vpython, project, wheel
+
+
+def install_and_check(vpython: Path, project: Path, wheel: Path, frontend_env, tmp_path: Path) -> str:
+    """Installs `wheel` and runs the sample's check_install.py; returns what it printed."""
+    pip(vpython, frontend_env, "install", wheel)
+    return run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip()
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12"])
+def test_c_extension_builds_installs_and_imports(version, frontend_env, tmp_path):
+    vpython, project, wheel = pip_wheel_of_sample("c-extension", "acme_fast-0.1.0", version, frontend_env, tmp_path)
     with zipfile.ZipFile(wheel) as zf:
         assert "Root-Is-Purelib: false\n" in zf.read("acme_fast-0.1.0.dist-info/WHEEL").decode()
-    pip(vpython, frontend_env, "install", wheel)
-    out = run([vpython, project / "check_install.py"], cwd=tmp_path)
-    assert out.stdout.strip() == "acme_fast ok"
+    assert install_and_check(vpython, project, wheel, frontend_env, tmp_path) == "acme_fast ok"
 
 
 @pytest.mark.parametrize("version", ["3.11", "3.12"])
 def test_cpp_extension_with_a_c_helper_builds_installs_and_imports(version, frontend_env, tmp_path):
     """`.cpp` compiled by the interpreter's C++ compiler, `.c` by its C compiler, one module
-    linked by the C++ driver (libstdc++ comes along); the tag is what auditwheel says, and
-    the wheel rebuilt from the sdist is the same."""
-    python = cpython(version)
-    vpython = venv_for(python, tmp_path / "venv", frontend_env)
-    project = tmp_path / "c-extension-cpp"
-    shutil.copytree(SAMPLES / "c-extension-cpp", project)
-    wheels = tmp_path / "wheels"
-    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
-    (wheel,) = wheels.iterdir()
-    cp = "cp" + version.replace(".", "")
-    assert wheel.name.startswith(f"polyline-0.2.0-{cp}-{cp}-manylinux_2_")
-    platform = wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
-    assert auditwheel_platform(wheel) == platform
+    linked by the C++ driver (libstdc++ comes along); the tag is what auditwheel says."""
+    vpython, project, wheel = pip_wheel_of_sample("c-extension-cpp", "polyline-0.2.0", version, frontend_env, tmp_path)
     with zipfile.ZipFile(wheel) as zf:
-        names = zf.namelist()
-        (module,) = [n for n in names if n.startswith("polyline/_core.")]
+        (module,) = [n for n in zf.namelist() if n.startswith("polyline/_core.")]
         binary = tmp_path / "core.so"
         binary.write_bytes(zf.read(module))
     needed = run(["objdump", "-p", binary]).stdout
     assert "NEEDED               libstdc++.so.6" in needed, needed
-    pip(vpython, frontend_env, "install", wheel)
-    out = run([vpython, project / "check_install.py"], cwd=tmp_path)
-    assert out.stdout.strip() == "polyline ok"
+    assert install_and_check(vpython, project, wheel, frontend_env, tmp_path) == "polyline ok"
 
 
 @pytest.mark.parametrize("version", ["3.11", "3.12"])
@@ -85,22 +81,13 @@ def test_cython_extensions_build_through_an_isolated_pip(version, frontend_env, 
     tag; the sdist carries `.pyx` and `.pxd`, never generated C."""
     import tarfile
 
-    vpython = venv_for(cpython(version), tmp_path / "venv", frontend_env)
-    project = tmp_path / "c-extension-cython"
-    shutil.copytree(SAMPLES / "c-extension-cython", project)
-    wheels = tmp_path / "wheels"
-    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
-    (wheel,) = wheels.iterdir()
-    cp = "cp" + version.replace(".", "")
-    assert wheel.name.startswith(f"fibo-1.0.0-{cp}-{cp}-manylinux_2_")
-    assert auditwheel_platform(wheel) == wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    vpython, project, wheel = pip_wheel_of_sample("c-extension-cython", "fibo-1.0.0", version, frontend_env, tmp_path)
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-    suffix = f"cpython-{cp[2:]}-x86_64-linux-gnu.so"
+    suffix = f"cpython-{version.replace('.', '')}-x86_64-linux-gnu.so"
     assert [n for n in names if n.startswith("fibo/")] == [
         "fibo/__init__.py", f"fibo/_fib.{suffix}", "fibo/_fib.pxd", f"fibo/_stats.{suffix}"]
-    pip(vpython, frontend_env, "install", wheel)
-    assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "fibo ok"
+    assert install_and_check(vpython, project, wheel, frontend_env, tmp_path) == "fibo ok"
 
     sdist_dir = tmp_path / "sdist"
     run([sys.executable, "-m", "build", "--sdist", "--outdir", sdist_dir, project], env=frontend_env)
