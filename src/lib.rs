@@ -25,6 +25,7 @@ pub mod fileset;
 pub mod globs;
 pub mod gzip;
 pub mod ignore_rules;
+pub mod incremental;
 pub mod layout;
 pub mod license;
 pub mod manifest;

@@ -24,7 +24,7 @@ use crate::options::BuildOptions;
 use crate::plan::Plan;
 use crate::pyproject::PYPROJECT;
 use crate::tags::Inferred;
-use crate::{editable, native, wheel};
+use crate::{editable, incremental, native, wheel};
 
 /// Which artifact a manifest describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,11 +296,19 @@ impl Manifest {
             .into_iter()
             .map(|(file, why)| Member::new(Entry::file(file.archive_path, file.source), why))
             .collect();
-        let compiled =
-            tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
         let config = options.python_config.clone().unwrap_or_default();
+        // `-C build-dir` keeps the work for the next build; by default it is thrown away.
+        let (compiled, build_dir) = match native::chosen_build_dir(plan, &config) {
+            Some(dir) => (None, dir),
+            None => {
+                let temp = tempfile::tempdir()
+                    .map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
+                let dir = temp.path().to_path_buf();
+                (Some(temp), dir)
+            }
+        };
         let settings = &plan.pyproject.settings;
-        for (built, module) in native::build_all(plan, &config, compiled.path())?
+        for (built, module) in native::build_all(plan, &config, &build_dir)?
             .into_iter()
             .zip(&settings.ext_modules)
         {
@@ -330,23 +338,25 @@ impl Manifest {
             left_out,
             tag: Some(tag),
             warnings,
-            _compiled: Some(compiled),
+            _compiled: compiled,
         })
     }
 
-    /// The editable wheel in `mode`; the extension modules are compiled next to their
-    /// sources, where the editable install imports them from.
+    /// The editable wheel in `mode`; the extension modules are compiled in a build
+    /// directory kept between runs (only what changed is compiled again) and put next to
+    /// their sources, where the editable install imports them from.
     pub fn editable(
         plan: &Plan,
         mode: crate::pyproject::settings::EditableMode,
         options: &BuildOptions,
     ) -> Result<Manifest> {
         let config = options.python_config.clone().unwrap_or_default();
-        native::build_all(
-            plan,
-            &config,
-            &plan.project_dir.join(&plan.layout.module_root),
-        )?;
+        let build_dir = native::chosen_build_dir(plan, &config)
+            .unwrap_or_else(|| native::default_build_dir(plan, &config));
+        let module_root = plan.project_dir.join(&plan.layout.module_root);
+        for built in native::build_all(plan, &config, &build_dir)? {
+            incremental::install(&built.file, &module_root.join(&built.archive_path))?;
+        }
         let files = wheel_files(plan, Walked::DataOnly)?;
         let members: Vec<Member> = editable::editable_entries(plan, mode)?
             .into_iter()

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{CompileError, Error, Result};
+use crate::incremental;
 use crate::plan::Plan;
 use crate::pyproject::settings::{ExtModule, Language};
 use rayon::prelude::*;
@@ -40,6 +41,16 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
+/// A command as one line: the key of its step, and what an error shows.
+fn command_line(command: &Command) -> String {
+    let mut line = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
 fn run(mut command: Command, what: &str) -> Result<()> {
     let program = command.get_program().to_string_lossy().into_owned();
     let output = command.output().map_err(|e| {
@@ -59,14 +70,10 @@ fn run(mut command: Command, what: &str) -> Result<()> {
     if output.status.success() {
         return Ok(());
     }
-    let args: Vec<String> = command
-        .get_args()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
     Err(CompileError::Failed {
         what: what.to_string(),
         status: output.status,
-        command: format!("{program} {}", args.join(" ")),
+        command: command_line(&command),
         output: format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
@@ -166,120 +173,190 @@ fn cython_wants_cxx(text: &str) -> bool {
         })
 }
 
-/// Translates a `.pyx` unit to C or C++ with the build environment's Cython
-/// (`python -m cython`, in the project directory on the relative path, so the generated
-/// code names the source as the project does).
-fn translate(unit: &Unit<'_>, config: &PythonConfig, root: &Path, plan: &Plan) -> Result<()> {
-    let what = format!("the extension module `{}`", unit.module.name);
-    let Some(generated) = &unit.generated else {
-        return Ok(());
-    };
-    let python = config.get("executable");
-    if python.is_empty() {
-        return Err(CompileError::NoInterpreterFacts.into());
-    }
-    let mut command = Command::new(python);
-    command.current_dir(root).env("PWD", root);
-    command.args(["-m", "cython", "-3"]);
-    if unit.language == Language::Cxx {
-        command.arg("--cplus");
-    }
-    if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
-        command.arg(format!("-I{dir}"));
-    }
-    // The module root, so `cimport pkg.other` finds `pkg/other.pxd`.
-    let module_root = &plan.layout.module_root;
-    command.arg(format!(
-        "-I{}",
-        if module_root.is_empty() {
-            "."
-        } else {
-            module_root
-        }
-    ));
-    for dir in &unit.module.include_dirs {
-        command.arg(format!("-I{dir}"));
-    }
-    command.arg("-o").arg(generated).arg(unit.source);
-    match run(command, &what) {
-        Err(Error::Compile(CompileError::Failed { output, .. }))
-            if output.contains("No module named cython")
-                || output.contains("No module named Cython") =>
-        {
-            Err(CompileError::NoCython {
-                what,
-                requirement: plan.pyproject.settings.cython.clone(),
-            }
-            .into())
-        }
-        other => other,
-    }
+/// What translating and compiling share: the project, the interpreter's facts, the
+/// version of Cython that translates (part of every translation's key) and the hashes read.
+struct Context<'a> {
+    plan: &'a Plan,
+    config: &'a PythonConfig,
+    root: PathBuf,
+    cython_version: String,
+    hashes: incremental::Hashes,
 }
 
-/// Compiles one translation unit. The compiler runs in the project directory on relative
-/// paths, and the directory is mapped to `.` in the debug information: the checkout path
-/// never reaches the binary, so two checkouts of the same sources build the same bytes.
-fn compile_unit(unit: &Unit<'_>, config: &PythonConfig, root: &Path) -> Result<()> {
-    let module = unit.module;
-    let what = format!("the extension module `{}`", module.name);
-    let (compiler, compiler_args) = compiler(config, unit.language);
-    let mut command = Command::new(&compiler);
-    command.current_dir(root).env("PWD", root);
-    command.args(&compiler_args);
-    let flags = words(config.get("CFLAGS"));
-    command.args(
-        flags
-            .iter()
-            .filter(|f| unit.language == Language::C || !is_c_only_flag(f)),
-    );
-    command.args(words(config.get("CCSHARED")));
-    command.arg(format!("-fdebug-prefix-map={}=.", root.display()));
-    command.arg(format!("-I{}", config.get("include")));
-    for dir in &module.include_dirs {
-        command.arg(format!("-I{dir}"));
+impl Context<'_> {
+    fn no_cython(&self, what: String) -> Error {
+        CompileError::NoCython {
+            what,
+            requirement: self.plan.pyproject.settings.cython.clone(),
+        }
+        .into()
     }
-    for (name, value) in &module.define_macros {
-        match value {
-            Some(value) => command.arg(format!("-D{name}={value}")),
-            None => command.arg(format!("-D{name}")),
+
+    /// The version of the build environment's Cython (`python -c ...`), asked once.
+    fn ask_cython_version(&mut self, what: String) -> Result<()> {
+        let python = self.config.get("executable");
+        if python.is_empty() {
+            return Err(CompileError::NoInterpreterFacts.into());
+        }
+        let output = Command::new(python)
+            .args(["-c", "import Cython; print(Cython.__version__)"])
+            .output()
+            .map_err(|e| CompileError::CannotRun {
+                program: python.to_string(),
+                what: what.clone(),
+                source: e,
+            })?;
+        if !output.status.success() {
+            return Err(self.no_cython(what));
+        }
+        self.cython_version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        Ok(())
+    }
+
+    /// Runs `command`, which writes `output` and the dependency file `depfile`, unless the
+    /// stamp of `output` says that `key` already made it from inputs that have not changed.
+    /// Returns whether it ran.
+    fn step(
+        &self,
+        command: Command,
+        key: &str,
+        output: &Path,
+        depfile: &Path,
+        what: &str,
+    ) -> Result<bool> {
+        if incremental::up_to_date(output, key, &self.root, &self.hashes) {
+            return Ok(false);
+        }
+        incremental::forget(output);
+        run(command, what)?;
+        let inputs = incremental::read_depfile(depfile)?;
+        incremental::record(output, key, &inputs, &self.root)?;
+        Ok(true)
+    }
+
+    /// Translates a `.pyx` unit to C or C++ with the build environment's Cython
+    /// (`python -m cython`, in the project directory on the relative path, so the generated
+    /// code names the source as the project does). Returns whether it ran.
+    fn translate(&self, unit: &Unit<'_>) -> Result<bool> {
+        let what = format!("the extension module `{}`", unit.module.name);
+        let Some(generated) = &unit.generated else {
+            return Ok(false);
         };
-    }
-    if let Some((major, minor)) = module.py_limited_api {
-        command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
-    }
-    match &unit.generated {
-        Some(generated) => {
-            // Cython's output lives in the build directory: map that to `.` as well, and
-            // let it find headers beside the `.pyx`.
-            if let Some(dir) = generated.parent() {
-                command.arg(format!("-ffile-prefix-map={}=.", dir.display()));
-            }
-            if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
-                command.arg(format!("-I{dir}"));
-            }
-            command.arg("-c").arg(generated);
+        let mut command = Command::new(self.config.get("executable"));
+        command.current_dir(&self.root).env("PWD", &self.root);
+        command.args(["-m", "cython", "-3", "--depfile"]);
+        if unit.language == Language::Cxx {
+            command.arg("--cplus");
         }
-        None => {
-            command.arg("-c").arg(unit.source);
+        if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
+            command.arg(format!("-I{dir}"));
+        }
+        // The module root, so `cimport pkg.other` finds `pkg/other.pxd`.
+        let module_root = &self.plan.layout.module_root;
+        command.arg(format!(
+            "-I{}",
+            if module_root.is_empty() {
+                "."
+            } else {
+                module_root
+            }
+        ));
+        for dir in &unit.module.include_dirs {
+            command.arg(format!("-I{dir}"));
+        }
+        command.arg("-o").arg(generated).arg(unit.source);
+        // The interpreter's path is left out of the key: an isolated build runs in a new
+        // environment each time, with the same Cython.
+        let args: Vec<String> = command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let key = format!("cython {} {}", self.cython_version, args.join(" "));
+        let mut depfile = generated.as_os_str().to_owned();
+        depfile.push(".dep");
+        match self.step(command, &key, generated, Path::new(&depfile), &what) {
+            Err(Error::Compile(CompileError::Failed { output, .. }))
+                if output.contains("No module named cython")
+                    || output.contains("No module named Cython") =>
+            {
+                Err(self.no_cython(what))
+            }
+            other => other,
         }
     }
-    command.arg("-o").arg(&unit.object);
-    run(command, &what)
+
+    /// Compiles one translation unit; returns whether it ran. The compiler runs in the
+    /// project directory on relative paths, and the directory is mapped to `.` in the debug
+    /// information: the checkout path never reaches the binary, so two checkouts of the same
+    /// sources build the same bytes.
+    fn compile(&self, unit: &Unit<'_>) -> Result<bool> {
+        let (config, root) = (self.config, &self.root);
+        let module = unit.module;
+        let what = format!("the extension module `{}`", module.name);
+        let (compiler, compiler_args) = compiler(config, unit.language);
+        let mut command = Command::new(&compiler);
+        command.current_dir(root).env("PWD", root);
+        command.args(&compiler_args);
+        let flags = words(config.get("CFLAGS"));
+        command.args(
+            flags
+                .iter()
+                .filter(|f| unit.language == Language::C || !is_c_only_flag(f)),
+        );
+        command.args(words(config.get("CCSHARED")));
+        command.arg(format!("-fdebug-prefix-map={}=.", root.display()));
+        command.arg(format!("-I{}", config.get("include")));
+        for dir in &module.include_dirs {
+            command.arg(format!("-I{dir}"));
+        }
+        for (name, value) in &module.define_macros {
+            match value {
+                Some(value) => command.arg(format!("-D{name}={value}")),
+                None => command.arg(format!("-D{name}")),
+            };
+        }
+        if let Some((major, minor)) = module.py_limited_api {
+            command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
+        }
+        match &unit.generated {
+            Some(generated) => {
+                // Cython's output lives in the build directory: map that to `.` as well, and
+                // let it find headers beside the `.pyx`.
+                if let Some(dir) = generated.parent() {
+                    command.arg(format!("-ffile-prefix-map={}=.", dir.display()));
+                }
+                if let Some(dir) = unit.source.rsplit_once('/').map(|(d, _)| d) {
+                    command.arg(format!("-I{dir}"));
+                }
+                command.arg("-c").arg(generated);
+            }
+            None => {
+                command.arg("-c").arg(unit.source);
+            }
+        }
+        command.arg("-o").arg(&unit.object);
+        let key = command_line(&command);
+        let depfile = unit.object.with_extension("d");
+        command.arg("-MMD").arg("-MF").arg(&depfile);
+        self.step(command, &key, &unit.object, &depfile, &what)
+    }
 }
 
-/// Links one module's objects into `out_dir/<dotted path><suffix>`; a module with any C++
-/// source is linked by the C++ driver (LDCXXSHARED), which brings the C++ runtime.
+/// Links one module's objects into `lib_dir/<dotted path><suffix>` unless they are what it
+/// was last linked from; a module with any C++ source is linked by the C++ driver
+/// (LDCXXSHARED), which brings the C++ runtime.
 fn link(
     module: &ExtModule,
     objects: &[PathBuf],
     cxx: bool,
-    config: &PythonConfig,
-    out_dir: &Path,
+    context: &Context<'_>,
+    lib_dir: &Path,
 ) -> Result<Built> {
+    let config = context.config;
     let what = format!("the extension module `{}`", module.name);
     let relative = module.name.replace('.', "/");
     let archive_path = format!("{relative}{}", suffix(module, config));
-    let output = out_dir.join(&archive_path);
+    let output = lib_dir.join(&archive_path);
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
@@ -306,7 +383,13 @@ fn link(
     for library in &module.libraries {
         command.arg(format!("-l{library}"));
     }
-    run(command, &what)?;
+    let key = command_line(&command);
+    let inputs: Vec<String> = objects.iter().map(|o| o.display().to_string()).collect();
+    if !incremental::up_to_date(&output, &key, &context.root, &context.hashes) {
+        incremental::forget(&output);
+        run(command, &what)?;
+        incremental::record(&output, &key, &inputs, &context.root)?;
+    }
     Ok(Built {
         archive_path,
         file: output,
@@ -346,10 +429,56 @@ pub fn build_requirements(plan: &Plan) -> Vec<String> {
     }
 }
 
-/// Compiles every extension module into `out_dir` (a temporary directory for a wheel, the
-/// module root for an editable install): every translation unit of every module in
-/// parallel (as many at once as there are cores), then each module linked.
-pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<Vec<Built>> {
+/// The build directory an editable install keeps between runs when `-C build-dir` names
+/// none: `build/rustbackend/<interpreter ABI>` in the project (`build/` is never packed).
+pub fn default_build_dir(plan: &Plan, config: &PythonConfig) -> PathBuf {
+    let abi = config
+        .get("EXT_SUFFIX")
+        .trim_start_matches('.')
+        .trim_end_matches(".so")
+        .trim_end_matches(".pyd")
+        .to_string();
+    let abi = if abi.is_empty() { "native".into() } else { abi };
+    plan.project_dir.join("build").join("rustbackend").join(abi)
+}
+
+/// The build directory `-C build-dir=DIR` names (relative to the project), if any.
+pub fn chosen_build_dir(plan: &Plan, config: &PythonConfig) -> Option<PathBuf> {
+    let dir = config.get("build-dir").trim();
+    (!dir.is_empty()).then(|| plan.project_dir.join(dir))
+}
+
+/// Creates `dir` and, when it is new, a `.gitignore` of `*` at the top of it, so that git
+/// does not show the build directory as new files.
+fn prepare_build_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# written by rustbackend: its build directory\n*\n",
+        )
+        .map_err(|e| Error::io("write", &ignore, e))?;
+    }
+    Ok(())
+}
+
+/// A path inside the build directory for a project path (`..` kept from climbing out).
+fn within(dir: &Path, project_path: &str) -> PathBuf {
+    project_path
+        .split('/')
+        .fold(dir.to_path_buf(), |path, part| match part {
+            ".." => path.join("__"),
+            part => path.join(part),
+        })
+}
+
+/// Compiles every extension module in `build_dir` (a temporary directory for a wheel, a
+/// directory kept between runs for an editable install): every translation unit of every
+/// module in parallel (as many at once as there are cores), then each module linked into
+/// `build_dir/lib`. A step whose inputs have not changed since it last ran in `build_dir`
+/// is not run again.
+pub fn build_all(plan: &Plan, config: &PythonConfig, build_dir: &Path) -> Result<Vec<Built>> {
     let modules = &plan.pyproject.settings.ext_modules;
     if modules.is_empty() {
         return Ok(Vec::new());
@@ -365,13 +494,30 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
         .project_dir
         .canonicalize()
         .map_err(|e| Error::io("read", &plan.project_dir, e))?;
-    let objects_dir =
-        tempfile::tempdir().map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
+    prepare_build_dir(build_dir)?;
+    let build_dir = build_dir
+        .canonicalize()
+        .map_err(|e| Error::io("read", build_dir, e))?;
+    let mut context = Context {
+        plan,
+        config,
+        root: root.clone(),
+        cython_version: String::new(),
+        hashes: incremental::Hashes::default(),
+    };
     let mut units = Vec::new();
-    for (m, module) in modules.iter().enumerate() {
-        for (i, source) in module.sources.iter().enumerate() {
+    for module in modules {
+        let objects = build_dir.join("obj").join(&module.name);
+        for source in &module.sources {
+            let object = within(&objects, &format!("{source}.o"));
             let (language, generated) = match Language::of(source).unwrap_or(Language::C) {
                 Language::Cython => {
+                    if context.cython_version.is_empty() {
+                        context.ask_cython_version(format!(
+                            "the extension module `{}`",
+                            module.name
+                        ))?;
+                    }
                     let path = root.join(source);
                     let text =
                         std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
@@ -380,32 +526,36 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
                     } else {
                         (Language::C, "c")
                     };
-                    let stem = source.rsplit('/').next().unwrap_or(source);
-                    let stem = stem.strip_suffix(".pyx").unwrap_or(stem);
-                    let dir = objects_dir.path().join(format!("{m}-{i}"));
-                    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
-                    (language, Some(dir.join(format!("{stem}.{suffix}"))))
+                    let stem = source.strip_suffix(".pyx").unwrap_or(source);
+                    let generated = within(
+                        &build_dir.join("gen").join(&module.name),
+                        &format!("{stem}.{suffix}"),
+                    );
+                    (language, Some(generated))
                 }
                 language => (language, None),
             };
+            for file in [Some(&object), generated.as_ref()].into_iter().flatten() {
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+                }
+            }
             units.push(Unit {
                 module,
                 source,
                 generated,
                 language,
-                object: objects_dir.path().join(format!("{m}-{i}.o")),
+                object,
             });
         }
     }
     // Every unit runs (Cython first where needed, then the compiler); the first failure in
     // source order is reported.
-    let compile_all = || -> Vec<Result<()>> {
+    let context = &context;
+    let compile_all = || -> Vec<Result<bool>> {
         units
             .par_iter()
-            .map(|unit| {
-                translate(unit, config, &root, plan)?;
-                compile_unit(unit, config, &root)
-            })
+            .map(|unit| Ok(context.translate(unit)? | context.compile(unit)?))
             .collect()
     };
     let results = match jobs(config)? {
@@ -416,7 +566,8 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
             .install(compile_all),
         None => compile_all(),
     };
-    results.into_iter().collect::<Result<()>>()?;
+    results.into_iter().collect::<Result<Vec<bool>>>()?;
+    let lib_dir = build_dir.join("lib");
     modules
         .iter()
         .map(|module| {
@@ -426,7 +577,7 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, out_dir: &Path) -> Result<V
                 .collect();
             let objects: Vec<PathBuf> = own.iter().map(|u| u.object.clone()).collect();
             let cxx = own.iter().any(|u| u.language == Language::Cxx);
-            link(module, &objects, cxx, config, out_dir)
+            link(module, &objects, cxx, context, &lib_dir)
         })
         .collect()
 }

@@ -38,7 +38,7 @@ __all__ = [
 
 
 #: config_settings keys rustbackend understands.
-KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag", "jobs"})
+KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag", "jobs", "build-dir"})
 
 
 class BuildError(Exception):
@@ -86,13 +86,14 @@ def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> No
 
 def _python_config(config_settings: "Optional[Mapping[str, Any]]" = None) -> "Dict[str, str]":
     """The running interpreter's facts for compiling extension modules (and `-C jobs=N`:
-    how many compilers run at once)."""
+    how many compilers run at once; `-C build-dir=DIR`: where the work is kept)."""
     import sysconfig
 
     config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
     config["include"] = sysconfig.get_paths()["include"]
     config["executable"] = sys.executable
     config["jobs"] = _single_setting(config_settings, "jobs") or ""
+    config["build-dir"] = _single_setting(config_settings, "build-dir") or ""
     return config
 
 

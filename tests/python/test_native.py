@@ -167,6 +167,76 @@ def test_editable_install_compiles_next_to_the_sources(frontend_env, tmp_path):
     assert Path(where[0]).resolve() == built[0].resolve() and where[1] == "4.0"
 
 
+def build_state(project: Path) -> dict:
+    """The modification time of every object and module an editable build keeps, and of the
+    modules beside the sources: what changes when a step runs again."""
+    kept = [p for p in (project / "build" / "rustbackend").rglob("*") if p.suffix in (".o", ".so")]
+    beside = list((project / "src").rglob("*.so"))
+    return {str(p.relative_to(project)): p.stat().st_mtime_ns for p in kept + beside}
+
+
+def changed(before: dict, after: dict) -> set:
+    return {path for path in after if before.get(path) != after[path]}
+
+
+def test_editable_reinstall_compiles_only_what_changed(frontend_env, tmp_path):
+    """`pip install -e .` again (isolated, so in a new build environment each time) keeps the
+    build directory: with nothing changed nothing is translated, compiled, linked or copied;
+    after a `.pyx` edit only its module is rebuilt; touching a file without changing it
+    rebuilds nothing; a header edit rebuilds the C source that includes it."""
+    vpython = venv_for(cpython("3.11"), tmp_path / "venv", frontend_env)
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    pip(vpython, frontend_env, "install", "-e", project)
+    assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "fibo ok"
+    first = build_state(project)
+    assert len([p for p in first if p.endswith(".o")]) == 2 and len([p for p in first if p.startswith("src/")]) == 2
+    assert (project / "build" / "rustbackend" / "cpython-311-x86_64-linux-gnu" / ".gitignore").read_text().endswith("*\n")
+
+    pip(vpython, frontend_env, "install", "-e", project)
+    assert changed(first, build_state(project)) == set()
+
+    source = project / "src" / "fibo" / "_fib.pyx"
+    source.write_text(source.read_text().replace("n must be at least 0", "n must not be negative"))
+    (project / "src" / "fibo" / "_stats.pyx").touch()
+    pip(vpython, frontend_env, "install", "-e", project)
+    again = build_state(project)
+    rebuilt = changed(first, again)
+    assert {p.rsplit("/", 1)[-1] for p in rebuilt} == {"_fib.pyx.o", "_fib.cpython-311-x86_64-linux-gnu.so"}, rebuilt
+    assert len(rebuilt) == 3  # the object, the linked module, its copy beside the sources
+    message = run([vpython, "-c", "import fibo\ntry:\n    fibo.fib(-1)\nexcept ValueError as e:\n    print(e)"], cwd=tmp_path)
+    assert message.stdout.strip() == "n must not be negative"
+
+    c_project = tmp_path / "c-extension"
+    shutil.copytree(SAMPLES / "c-extension", c_project)
+    pip(vpython, frontend_env, "install", "-e", c_project)
+    before = build_state(c_project)
+    header = c_project / "csrc" / "include" / "acme.h"
+    header.write_text(header.read_text().replace("#endif\n#endif", "#endif\n#undef ACME_FACTOR\n#define ACME_FACTOR 3\n#endif"))
+    pip(vpython, frontend_env, "install", "-e", c_project)
+    assert len(changed(before, build_state(c_project))) == 3
+    scaled = run([vpython, "-c", "import acme_fast._speedups as s; print(s.scale(2.0))"], cwd=tmp_path)
+    assert scaled.stdout.strip() == "6.0"
+
+
+def test_build_dir_setting_keeps_wheel_builds_incremental(backend_venv, tmp_path):
+    """`-C build-dir=DIR` keeps a wheel build's work: the second build compiles nothing and
+    gives the same bytes as a build from nothing."""
+    project = tmp_path / "c-extension-cpp"
+    shutil.copytree(SAMPLES / "c-extension-cpp", project)
+    code = ("import rustbackend, sys\n"
+            "settings = {'build-dir': sys.argv[2]} if len(sys.argv) > 2 else {}\n"
+            "print(rustbackend.build_wheel(sys.argv[1], config_settings=settings))")
+    fresh = run([backend_venv.python, "-c", code, tmp_path / "fresh"], env=backend_venv.env, cwd=project).stdout.strip()
+    run([backend_venv.python, "-c", code, tmp_path / "first", "build/ci-cache"], env=backend_venv.env, cwd=project)
+    objects = {p: p.stat().st_mtime_ns for p in (project / "build" / "ci-cache").rglob("*.o")}
+    assert len(objects) == 2  # core.cpp and kahan.c
+    run([backend_venv.python, "-c", code, tmp_path / "second", "build/ci-cache"], env=backend_venv.env, cwd=project)
+    assert {p: p.stat().st_mtime_ns for p in objects} == objects
+    assert (tmp_path / "second" / fresh).read_bytes() == (tmp_path / "fresh" / fresh).read_bytes()
+    assert (tmp_path / "first" / fresh).read_bytes() == (tmp_path / "fresh" / fresh).read_bytes()
+
+
 def test_native_wheels_are_byte_identical_across_checkout_paths(backend_venv, tmp_path):
     """The compiler runs on relative paths with the checkout mapped to `.` in the debug
     information, so neither the checkout path nor a symlink in it reaches the binary."""
