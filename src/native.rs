@@ -335,6 +335,7 @@ impl Context<'_> {
             }
         }
         command.arg("-o").arg(&unit.object);
+        command.args(&module.extra_compile_args);
         let key = command_line(&command);
         let depfile = unit.object.with_extension("d");
         command.arg("-MMD").arg("-MF").arg(&depfile);
@@ -383,6 +384,7 @@ fn link(
     for library in &module.libraries {
         command.arg(format!("-l{library}"));
     }
+    command.args(&module.extra_link_args);
     let key = command_line(&command);
     let inputs: Vec<String> = objects.iter().map(|o| o.display().to_string()).collect();
     if !incremental::up_to_date(&output, &key, &context.root, &context.hashes) {

@@ -288,21 +288,71 @@ fn policy_minor(minor: u32) -> u32 {
         .unwrap_or(minor)
 }
 
-/// The glibc minor a `GLIBCXX_3.4.N` requirement implies (the libstdc++ each manylinux
-/// policy's distribution ships).
-fn glibc_for_glibcxx(n: u32) -> u32 {
-    match n {
-        0..=9 => 5,
-        10..=13 => 12,
-        14..=19 => 17,
-        20..=22 => 24,
-        23..=24 => 27,
-        25 => 28,
-        26..=28 => 31,
-        29 => 34,
-        30 => 35,
-        _ => 99,
+/// The number after `prefix` in a symbol version (`GLIBCXX_3.4.` + `29` -> 29; `CXXABI_1.3`
+/// alone -> 0).
+fn version_number(version: &str, prefix: &str) -> Option<u32> {
+    let rest = version.strip_prefix(prefix)?;
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    if rest.is_empty() {
+        return Some(0);
     }
+    rest.split('.').next()?.parse().ok()
+}
+
+/// The glibc minor that a symbol version of glibc, libstdc++ or libgcc_s implies: the oldest
+/// manylinux policy whose distribution ships it (auditwheel's policy table); 99 for a
+/// version newer than any policy; `None` for a version of another library.
+fn glibc_for_symbol_version(version: &str) -> Option<u32> {
+    if let Some(minor) = version_number(version, "GLIBC_2") {
+        return Some(minor);
+    }
+    if let Some(n) = version_number(version, "GLIBCXX_3.4") {
+        return Some(match n {
+            0..=8 => 5,
+            9..=13 => 12,
+            14..=19 => 17,
+            20..=22 => 24,
+            23..=24 => 27,
+            25 => 28,
+            26..=28 => 31,
+            29 => 34,
+            30 => 35,
+            31..=33 => 39,
+            _ => 99,
+        });
+    }
+    match version {
+        "CXXABI_TM_1" => return Some(17),
+        "CXXABI_FLOAT128" => return Some(24),
+        _ => {}
+    }
+    if let Some(n) = version_number(version, "CXXABI_1.3") {
+        return Some(match n {
+            0..=1 => 5,
+            2..=3 => 12,
+            4..=7 => 17,
+            8..=10 => 24,
+            11 => 27,
+            12 => 31,
+            13 => 34,
+            14..=15 => 39,
+            _ => 99,
+        });
+    }
+    let gcc: Vec<u32> = version
+        .strip_prefix("GCC_")?
+        .split('.')
+        .map(|part| part.parse().ok())
+        .collect::<Option<_>>()?;
+    Some(match gcc.as_slice() {
+        [3, ..] | [4, 0..=2, ..] => 5,
+        [4, 3, ..] => 12,
+        [4, 4..=8, ..] => 17,
+        [5..=7, ..] => 27,
+        [8..=12, ..] => 35,
+        [13..=14, ..] => 39,
+        _ => 99,
+    })
 }
 
 fn elf_arch(machine: u16, is_64: bool) -> Result<String, String> {
@@ -388,20 +438,7 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
                         let Some(version) = elf.dynstrtab.get_at(aux.vna_name) else {
                             continue;
                         };
-                        if let Some(minor) = version.strip_prefix("GLIBC_2.") {
-                            let minor: u32 = minor
-                                .split('.')
-                                .next()
-                                .and_then(|m| m.parse().ok())
-                                .unwrap_or(0);
-                            glibc_minor = glibc_minor.max(minor);
-                        } else if let Some(n) = version.strip_prefix("GLIBCXX_3.4.") {
-                            let n: u32 = n
-                                .split('.')
-                                .next()
-                                .and_then(|m| m.parse().ok())
-                                .unwrap_or(0);
-                            let needed = glibc_for_glibcxx(n);
+                        if let Some(needed) = glibc_for_symbol_version(version) {
                             if needed == 99 && blocker.is_none() {
                                 blocker = Some(format!("it needs the symbol version {version}, newer than any manylinux policy"));
                             }
@@ -561,6 +598,27 @@ fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cxx_runtime_symbol_versions_imply_a_policy() {
+        let of = glibc_for_symbol_version;
+        assert_eq!(of("GLIBC_2.14"), Some(14));
+        assert_eq!(of("GLIBC_2.2.5"), Some(2));
+        assert_eq!(of("GLIBC_PRIVATE"), None);
+        assert_eq!(of("GLIBCXX_3.4"), Some(5));
+        assert_eq!(of("GLIBCXX_3.4.19"), Some(17));
+        assert_eq!(of("GLIBCXX_3.4.21"), Some(24));
+        assert_eq!(of("GLIBCXX_3.4.40"), Some(99));
+        assert_eq!(of("CXXABI_1.3"), Some(5));
+        assert_eq!(of("CXXABI_1.3.7"), Some(17));
+        assert_eq!(of("CXXABI_1.3.9"), Some(24)); // ujson 6.1.0, as auditwheel says
+        assert_eq!(of("CXXABI_1.3.13"), Some(34));
+        assert_eq!(of("CXXABI_TM_1"), Some(17));
+        assert_eq!(of("GCC_3.0"), Some(5));
+        assert_eq!(of("GCC_4.8.0"), Some(17));
+        assert_eq!(of("GCC_7.0.0"), Some(27));
+        assert_eq!(of("libfoo_1.0"), None);
+    }
 
     #[test]
     fn glibc_minors_round_up_to_a_policy() {

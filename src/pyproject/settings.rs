@@ -32,6 +32,8 @@ pub const EXT_MODULE_KEYS: &[&str] = &[
     "libraries",
     "py-limited-api",
     "language",
+    "extra-compile-args",
+    "extra-link-args",
 ];
 
 /// A C extension module to compile.
@@ -52,6 +54,10 @@ pub struct ExtModule {
     /// `language = "c++"`: what Cython sources translate to when they do not say it
     /// themselves (setuptools' `Extension(..., language="c++")`).
     pub cython_cxx: bool,
+    /// Arguments added after the others to every compile of this module (`-std=c++17`).
+    pub extra_compile_args: Vec<String>,
+    /// Arguments added after the objects and libraries when linking this module.
+    pub extra_link_args: Vec<String>,
 }
 
 /// The language of an extension module's source file, from its suffix.
@@ -363,12 +369,20 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
             }
         }
         let include_dirs = paths(checker, "include-dirs");
-        let libraries = checker
-            .string_array(&at, "libraries", "libraries = [\"m\"]")
-            .unwrap_or_default()
-            .into_iter()
-            .map(|l| l.value.to_string())
-            .collect();
+        let mut strings = |field: &str, example: &str| -> Vec<String> {
+            checker
+                .string_array(&at, field, example)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.value.to_string())
+                .collect()
+        };
+        let libraries = strings("libraries", "libraries = [\"m\"]");
+        let extra_compile_args = strings(
+            "extra-compile-args",
+            "extra-compile-args = [\"-std=c++17\"]",
+        );
+        let extra_link_args = strings("extra-link-args", "extra-link-args = [\"-Wl,--strip-all\"]");
         let mut define_macros = Vec::new();
         if let Some(macros) = at.get("define-macros").and_then(|m| m.as_array()) {
             for value in macros.iter() {
@@ -433,6 +447,8 @@ fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Vec<ExtModule
             libraries,
             py_limited_api,
             cython_cxx,
+            extra_compile_args,
+            extra_link_args,
         });
     }
     modules

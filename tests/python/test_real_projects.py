@@ -4,26 +4,22 @@ rustbackend, build, and compare with the wheel its authors published."""
 from __future__ import annotations
 
 import configparser
-import hashlib
-import json
-import os
 import re
-import shutil
 import sys
 import tarfile
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 from packaging.metadata import Metadata
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from conftest import run
+from pypi import download, payload
 
 # (project, version) pairs; their published wheels are pure Python (compiled projects are
-# in COMPILED, below). flit_core built
-# tomli..wheel, markdown-it-py, tomli_w and mdurl; hatchling the others.
+# in test_real_compiled_projects.py). flit_core built tomli..wheel, markdown-it-py, tomli_w
+# and mdurl; hatchling the others.
 REAL = [
     ("tomli", "2.2.1"),
     ("packaging", "24.2"),
@@ -49,45 +45,6 @@ COMPARED_FIELDS = [
 UNORDERED = {"keywords", "provides_extra"}
 
 
-def download(project: str, version: str, dest: Path, wheel_tag: str = "py3-none-any") -> tuple:
-    """The sdist and the wheel of `project==version` whose tags include `wheel_tag` (by
-    default the pure-Python one; `cp311-cp311-manylinux_2_17_x86_64` for a compiled
-    project), fetched straight from the index's JSON simple API (PEP 691) and checked against
-    its sha256 digests. (`pip download --no-binary` would prepare the sdist's metadata,
-    building its backend from source.)"""
-    index = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple").rstrip("/")
-    request = urllib.request.Request(
-        f"{index}/{canonicalize_name(project)}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        files = json.load(response)["files"]
-
-    def wanted(name: str) -> str:
-        if name.endswith(".tar.gz"):
-            stem, _, tail = name[: -len(".tar.gz")].rpartition("-")
-            return "sdist" if canonicalize_name(stem) == canonicalize_name(project) and tail == version else ""
-        if name.endswith(".whl"):
-            found, found_version, _, tags = parse_wheel_filename(name)
-            if wheel_tag == "py3-none-any":
-                fits = any(t.abi == "none" and t.platform == "any" and t.interpreter.startswith("py3") for t in tags)
-            else:
-                fits = wheel_tag in {str(t) for t in tags}
-            return "wheel" if found == canonicalize_name(project) and str(found_version) == version and fits else ""
-        return ""
-
-    got = {}
-    dest.mkdir(parents=True)
-    for entry in files:
-        kind = wanted(entry["filename"])
-        if kind and kind not in got:
-            with urllib.request.urlopen(entry["url"], timeout=120) as response:
-                data = response.read()
-            assert hashlib.sha256(data).hexdigest() == entry["hashes"]["sha256"], entry["filename"]
-            got[kind] = dest / entry["filename"]
-            got[kind].write_bytes(data)
-    return got["sdist"], got["wheel"]
-
-
 def switch_backend(pyproject: Path) -> None:
     """Points the project at rustbackend (flit's module name becomes `module-name`). A
     `License ::` classifier beside an SPDX `license` expression is removed, as PEP 639 asks
@@ -103,11 +60,6 @@ def switch_backend(pyproject: Path) -> None:
     pyproject.write_text(
         '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n' + text, "utf-8"
     )
-
-
-def payload(wheel: Path) -> list:
-    with zipfile.ZipFile(wheel) as zf:
-        return sorted(n for n in zf.namelist() if ".dist-info/" not in n)
 
 
 def dist_info_text(wheel: Path, name: str) -> str:
@@ -162,68 +114,3 @@ def entry_points(wheel: Path) -> set:
     parser.optionxform = str  # names are case-sensitive
     parser.read_string(dist_info_text(wheel, "entry_points.txt"))
     return {(group, name, value) for group in parser.sections() for name, value in parser[group].items()}
-
-
-# Compiled projects: (project, version, our pyproject.toml in place of its setup.py). Each is
-# built through pip, installed in a fresh venv, and its own tests run against it.
-CYMEM_PYPROJECT = """\
-[build-system]
-requires = ["rustbackend"]
-build-backend = "rustbackend"
-
-[project]
-name = "cymem"
-version = "2.0.11"
-description = "Manage calls to calloc/free through Cython"
-readme = "README.md"
-license = "MIT"
-authors = [{ name = "Matthew Honnibal", email = "matt@explosion.ai" }]
-
-# setup.py: cythonize([Extension("cymem.cymem", ["cymem/cymem.pyx"], language="c++")])
-[[tool.rustbackend.ext-modules]]
-name = "cymem.cymem"
-sources = ["cymem/cymem.pyx"]
-language = "c++"
-"""
-COMPILED = [("cymem", "2.0.11", CYMEM_PYPROJECT, "cymem.tests.test_import")]
-# Runs every `test_*` function of a test module (the projects' tests are plain pytest-style
-# functions; pytest is not in the offline wheelhouse the venv installs from).
-RUN_TESTS = """
-import importlib, sys
-module = importlib.import_module(sys.argv[1])
-names = sorted(n for n in dir(module) if n.startswith("test_"))
-for name in names:
-    getattr(module, name)()
-print(len(names), "passed")
-"""
-
-
-@pytest.mark.parametrize("project,version,pyproject,tests", COMPILED)
-def test_real_compiled_project_builds_installs_and_passes_its_tests(project, version, pyproject, tests,
-                                                                    frontend_env, make_venv, tmp_path):
-    """A Cython (C++) project from PyPI, its setup.py replaced by our table: built by pip in
-    isolation (which fetches Cython because the hooks ask for it), tagged as auditwheel says,
-    holding the files of the published wheel, and passing its own tests."""
-    from conftest import auditwheel_platform
-
-    sdist, published = download(project, version, tmp_path / "downloads",
-                                wheel_tag="cp311-cp311-manylinux_2_17_x86_64")
-    with tarfile.open(sdist) as tf:
-        tf.extractall(tmp_path / "src", filter="data")
-    (root,) = (tmp_path / "src").iterdir()
-    (root / "setup.py").unlink()
-    for stale in root.glob("*.egg-info"):
-        shutil.rmtree(stale)
-    (root / "pyproject.toml").write_text(pyproject, "utf-8")
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "ours", root], env=frontend_env)
-    (ours,) = (tmp_path / "ours").glob("*.whl")
-    assert ours.name.startswith(f"{project}-{version}-cp311-cp311-manylinux_")
-    assert auditwheel_platform(ours) == ours.name.rsplit("-", 1)[1].removesuffix(".whl")
-    # The published wheel also carries the .cpp that Cython generated (ours does not: it is
-    # not a source of the project, and the .pyx and .pxd are there) and directory entries.
-    theirs = [n for n in payload(published) if not n.endswith((".cpp", "/"))]
-    assert payload(ours) == theirs
-    env = make_venv()
-    env.pip("install", ours)
-    result = env.run(env.python, "-c", RUN_TESTS, tests)
-    assert result.stdout.strip().endswith("passed") and not result.stdout.startswith("0 ")
