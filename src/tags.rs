@@ -142,10 +142,13 @@ pub fn minimum_python3_minor(requires_python: &str) -> Option<u32> {
 }
 
 /// Infers the tag from the wheel's binaries: `binaries` are (archive path, file on disk).
-/// `interpreter` is the (major, minor) of the Python running the build.
+/// `limited_api` is the newest `py-limited-api` minor the modules were compiled for (the
+/// oldest CPython 3 an abi3 wheel serves); without it, requires-python's lower bound or
+/// `interpreter`, the (major, minor) of the Python running the build.
 pub fn infer(
     binaries: &[(String, std::path::PathBuf)],
     requires_python: Option<&str>,
+    limited_api: Option<u32>,
     interpreter: Option<(u32, u32)>,
 ) -> Result<Inferred, String> {
     if binaries.is_empty() {
@@ -181,8 +184,8 @@ pub fn infer(
     let (python, abi) = match (full, abi3) {
         (Some(cp), _) => (cp.clone(), cp),
         (None, true) => {
-            let minor = requires_python
-                .and_then(minimum_python3_minor)
+            let minor = limited_api
+                .or_else(|| requires_python.and_then(minimum_python3_minor))
                 .or(interpreter.map(|(_, minor)| minor))
                 .unwrap_or(8);
             (format!("cp3{minor}"), "abi3".to_string())
@@ -665,7 +668,7 @@ mod tests {
 
     #[test]
     fn no_binaries_is_pure() {
-        let inferred = infer(&[], None, Some((3, 11))).unwrap();
+        let inferred = infer(&[], None, None, Some((3, 11))).unwrap();
         assert_eq!(inferred.tag, WheelTag::pure());
         assert!(inferred.purelib);
     }

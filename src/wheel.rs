@@ -50,9 +50,15 @@ pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Resu
             Contents::Bytes(_) => None,
         })
         .collect();
+    let limited_api = settings
+        .ext_modules
+        .iter()
+        .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
+        .max();
     let mut inferred = tags::infer(
         &binaries,
         plan.pyproject.project.requires_python.as_deref(),
+        limited_api,
         options.interpreter,
     )
     .map_err(Error::Tag)?;

@@ -143,6 +143,32 @@ def test_stable_abi_wheel_serves_two_interpreters(frontend_env, tmp_path):
         assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "stable_fast ok"
 
 
+def test_cython_stable_abi_wheel_serves_three_interpreters(frontend_env, tmp_path):
+    """Cython 3 translates for the limited API when Py_LIMITED_API is defined: the `.pyx`
+    sample with `py-limited-api = "cp39"` builds one `cp39-abi3` wheel (tagged from the
+    setting, not from requires-python's lower 3.8) that 3.11, 3.12 and 3.13 import."""
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    assert 'requires-python = ">=3.8"' in text
+    for module in ("_fib", "_stats"):
+        text = text.replace(f'sources = ["src/fibo/{module}.pyx"]\n', f'sources = ["src/fibo/{module}.pyx"]\npy-limited-api = "cp39"\n')
+    pyproject.write_text(text)
+    first = venv_for(cpython("3.11"), tmp_path / "v311", frontend_env)
+    wheels = tmp_path / "wheels"
+    pip(first, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    assert wheel.name.startswith("fibo-1.0.0-cp39-abi3-manylinux_")
+    assert auditwheel_platform(wheel) == wheel.name.rsplit("-", 1)[1].removesuffix(".whl")
+    with zipfile.ZipFile(wheel) as zf:
+        assert {"fibo/_fib.abi3.so", "fibo/_stats.abi3.so"} <= set(zf.namelist())
+    for version in ("3.11", "3.12", "3.13"):
+        vpython = first if version == "3.11" else venv_for(cpython(version), tmp_path / f"v{version}", frontend_env)
+        pip(vpython, frontend_env, "install", wheel)
+        assert run([vpython, project / "check_install.py"], cwd=tmp_path).stdout.strip() == "fibo ok"
+
+
 def test_sdist_carries_the_c_sources_and_rebuilds(frontend_env, tmp_path):
     import tarfile
 
