@@ -33,6 +33,9 @@ ls "$RUSTBACKEND_RELEASE_DIR"
 # pdm pins installer<0.8, which cannot share .venv (installer 1.1.0): its own venv.
 make_venv "$ROOT/.venv-pdm" "$ROOT/tests/python/requirements-pdm.txt"
 export RUSTBACKEND_PDM="$ROOT/.venv-pdm/bin/pdm"
+# Poetry's pins are its own too (tests/python/requirements-poetry.txt).
+make_venv "$ROOT/.venv-poetry" "$ROOT/tests/python/requirements-poetry.txt"
+export RUSTBACKEND_POETRY="$ROOT/.venv-poetry/bin/poetry"
 echo "== cargo test"
 RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet
 echo "== cargo test for Windows, under Wine (scripts/wine-test.sh)"
