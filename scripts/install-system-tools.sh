@@ -5,7 +5,8 @@
 # the workflow's shell steps). Needs root (CI and this project's
 # machines run as root); prints what it installs.
 set -euo pipefail
-want=(wine64 gcc-mingw-w64-x86-64 qemu-user shellcheck)
+# `wine` is the /usr/bin/wine launcher; wine64 alone leaves it out.
+want=(wine wine64 gcc-mingw-w64-x86-64 qemu-user shellcheck)
 missing=()
 for package in "${want[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -12,6 +12,10 @@ export WINEPREFIX="$PWD/target/wine-prefix" WINEDEBUG=-all
 if [ ! -f "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" ]; then
     # The first start of a prefix sets it up (and fails: there is nothing to run yet).
     wine cmd /c exit >/dev/null 2>&1 || true
+    if [ ! -d "$WINEPREFIX/drive_c/windows/system32" ]; then
+        echo "wine did not set up $WINEPREFIX (is /usr/bin/wine there? scripts/install-system-tools.sh installs it)" >&2
+        exit 1
+    fi
     x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
         scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32
 fi
