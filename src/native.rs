@@ -477,8 +477,8 @@ fn within(dir: &Path, project_path: &str) -> PathBuf {
 
 /// Compiles every extension module in `build_dir` (a temporary directory for a wheel, a
 /// directory kept between runs for an editable install): every translation unit of every
-/// module in parallel (as many at once as there are cores), then each module linked into
-/// `build_dir/lib`. A step whose inputs have not changed since it last ran in `build_dir`
+/// module in parallel (as many at once as there are cores), each module linked into
+/// `build_dir/lib` as soon as its objects are done. A step whose inputs have not changed since it last ran in `build_dir`
 /// is not run again.
 pub fn build_all(plan: &Plan, config: &PythonConfig, build_dir: &Path) -> Result<Vec<Built>> {
     let modules = &plan.pyproject.settings.ext_modules;
@@ -551,37 +551,41 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, build_dir: &Path) -> Result
             });
         }
     }
-    // Every unit runs (Cython first where needed, then the compiler); the first failure in
-    // source order is reported.
+    // Each module's units run in parallel (Cython first where needed, then the compiler),
+    // and the module is linked as soon as its own objects are done, while other modules'
+    // units keep the cores busy. Every unit runs; the first failure in source order is
+    // reported.
     let context = &context;
-    let compile_all = || -> Vec<Result<bool>> {
-        units
+    let lib_dir = build_dir.join("lib");
+    let build_modules = || -> Vec<Result<Built>> {
+        modules
             .par_iter()
-            .map(|unit| Ok(context.translate(unit)? | context.compile(unit)?))
+            .map(|module| {
+                let own: Vec<&Unit<'_>> = units
+                    .iter()
+                    .filter(|u| std::ptr::eq(u.module, module))
+                    .collect();
+                own.par_iter()
+                    .map(|unit| Ok(context.translate(unit)? | context.compile(unit)?))
+                    .collect::<Vec<Result<bool>>>()
+                    .into_iter()
+                    .collect::<Result<Vec<bool>>>()?;
+                let objects: Vec<PathBuf> = own.iter().map(|u| u.object.clone()).collect();
+                let cxx = own.iter().any(|u| u.language == Language::Cxx);
+                link(module, &objects, cxx, context, &lib_dir)
+            })
             .collect()
     };
-    let results = match jobs(config)? {
+    match jobs(config)? {
         Some(jobs) => rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
             .map_err(|e| Error::io("start", "the compile workers", std::io::Error::other(e)))?
-            .install(compile_all),
-        None => compile_all(),
-    };
-    results.into_iter().collect::<Result<Vec<bool>>>()?;
-    let lib_dir = build_dir.join("lib");
-    modules
-        .iter()
-        .map(|module| {
-            let own: Vec<&Unit<'_>> = units
-                .iter()
-                .filter(|u| std::ptr::eq(u.module, module))
-                .collect();
-            let objects: Vec<PathBuf> = own.iter().map(|u| u.object.clone()).collect();
-            let cxx = own.iter().any(|u| u.language == Language::Cxx);
-            link(module, &objects, cxx, context, &lib_dir)
-        })
-        .collect()
+            .install(build_modules),
+        None => build_modules(),
+    }
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]

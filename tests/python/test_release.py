@@ -25,8 +25,9 @@ WHEEL_TAGS = {
     "manylinux-aarch64": ("cp38-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64", "manylinux_2_17_aarch64"),
 }
 # The release wheel's budget: each isolated build of every user's project downloads it
-# (1.71 MB measured; README, "The rustbackend wheel"). It guards against regressions.
-WHEEL_BUDGET = 1_800_000
+# (1.79 MB measured for x86_64, 1.80 MB for musllinux; README, "The rustbackend wheel"). It
+# guards against regressions.
+WHEEL_BUDGET = 1_850_000
 
 
 @pytest.fixture(scope="session")
