@@ -18,8 +18,8 @@ from conftest import run
 from pypi import download, payload
 
 # (project, version) pairs; their published wheels are pure Python (compiled projects are
-# in test_real_compiled_projects.py). flit_core built tomli..wheel, markdown-it-py, tomli_w
-# and mdurl; hatchling the others.
+# in test_real_compiled_projects.py). flit_core built tomli..wheel, markdown-it-py, tomli_w,
+# mdurl and the Pallets projects; setuptools sniffio; hatchling the others.
 REAL = [
     ("tomli", "2.2.1"),
     ("packaging", "24.2"),
@@ -35,6 +35,11 @@ REAL = [
     ("platformdirs", "4.3.6"),  # hatch-vcs's version.py, listed in the sdist's own .gitignore
     ("tomli_w", "1.1.0"),
     ("mdurl", "0.1.2"),
+    ("jinja2", "3.1.6"),  # flit_core
+    ("itsdangerous", "2.2.0"),  # flit_core
+    ("blinker", "1.9.0"),  # flit_core
+    ("iniconfig", "2.0.0"),  # hatch-vcs's build hook `version-file` becomes ours
+    ("sniffio", "1.3.1"),  # setuptools; a README with CRLF line endings
 ]
 COMPARED_FIELDS = [
     "name", "version", "summary", "requires_python", "keywords", "author",
@@ -46,15 +51,23 @@ UNORDERED = {"keywords", "provides_extra"}
 
 
 def switch_backend(pyproject: Path) -> None:
-    """Points the project at rustbackend (flit's module name becomes `module-name`). A
-    `License ::` classifier beside an SPDX `license` expression is removed, as PEP 639 asks
-    (we refuse the pair, as setuptools does; older hatchling wrote both)."""
+    """Points the project at rustbackend (flit's module name becomes `module-name`, hatch-vcs's
+    hook `version-file` ours). A `License ::` classifier beside an SPDX `license` expression
+    is removed, as PEP 639 asks (we refuse the pair, as setuptools does; older hatchling wrote
+    both)."""
     text = pyproject.read_text("utf-8")
     text = re.sub(r"(?ms)^\[build-system\].*?(?=^\[)", "", text)
     # flit names a module that differs from the project name in [tool.flit.module].
     flit_module = re.search(r'(?ms)^\[tool\.flit\.module\]\s*name\s*=\s*"([^"]+)"', text)
+    settings = []
     if flit_module:
-        text += f'\n[tool.rustbackend]\nmodule-name = "{flit_module.group(1)}"\n'
+        settings.append(f'module-name = "{flit_module.group(1)}"')
+    # hatch-vcs's build hook names the file it writes the version to (in the sdist).
+    vcs_file = re.search(r'(?ms)^\[tool\.hatch\.build\.hooks\.vcs\]\s*version-file\s*=\s*"([^"]+)"', text)
+    if vcs_file:
+        settings.append(f'version-file = "{vcs_file.group(1)}"')
+    if settings:
+        text += "\n[tool.rustbackend]\n" + "".join(f"{line}\n" for line in settings)
     if re.search(r"(?m)^license\s*=\s*[\"']", text):
         text = re.sub(r"\n\s*[\"']License :: [^\"']*[\"'],?", "", text)
     pyproject.write_text(
@@ -90,8 +103,9 @@ def test_real_project_matches_published_wheel(project, version, frontend_env, tm
     mine, theirs = metadata(ours), metadata(published, validate=False)
     for field in COMPARED_FIELDS:
         a, b = getattr(mine, field), getattr(theirs, field)
-        if field == "description":  # backends differ only in trailing newlines after the body
-            a, b = a.rstrip("\n"), b.rstrip("\n")
+        if field == "description":  # backends differ only in trailing newlines after the body,
+            # and in line endings: we write a CRLF readme with LF (setuptools keeps the CR).
+            a, b = a.replace("\r\n", "\n").rstrip("\r\n"), b.replace("\r\n", "\n").rstrip("\r\n")
         if field in UNORDERED:
             a, b = sorted(a or []), sorted(b or [])
         assert a == b, field
