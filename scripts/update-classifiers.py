@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/classifiers.txt, the trove classifier list that rustbackend checks
+"""Writes src/plan/classifiers.txt, the trove classifier list that rustbackend checks
 `project.classifiers` against, from the pinned `trove-classifiers` package.
 
     .venv/bin/python scripts/update-classifiers.py          # rewrite the list
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import trove_classifiers
 
-TARGET = Path(__file__).resolve().parent.parent / "src" / "classifiers.txt"
+TARGET = Path(__file__).resolve().parent.parent / "src" / "plan" / "classifiers.txt"
 
 
 def render() -> str:

@@ -11,8 +11,8 @@ use std::str::FromStr;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::names;
-use crate::pyproject::entry_points;
+use crate::plan::names;
+use crate::plan::pyproject::entry_points;
 
 /// Parses `Key: value` headers (with continuation lines) up to the first blank line.
 fn parse_headers(text: &str) -> Vec<(String, String)> {
@@ -71,18 +71,18 @@ fn check_metadata(text: &str, what: &str, name: &str, version: &str, problems: &
         .iter()
         .filter(|(k, _)| k.eq_ignore_ascii_case("Classifier"))
     {
-        if let Err(problem) = crate::classifiers::check(classifier) {
-            let (message, help) = crate::classifiers::describe(classifier, &problem);
+        if let Err(problem) = crate::plan::classifiers::check(classifier) {
+            let (message, help) = crate::plan::classifiers::describe(classifier, &problem);
             problems.push(format!("{what}: {message} ({help})"));
         }
     }
     if let Some(expression) = field(&fields, "License-Expression") {
-        match crate::license::normalize_expression(expression) {
+        match crate::plan::license::normalize_expression(expression) {
             Ok(normalized) if normalized == expression => {}
             Ok(normalized) => problems.push(format!(
                 "{what}: License-Expression `{expression}` is not in its canonical case `{normalized}`"
             )),
-            Err(message) => problems.push(match crate::license::suggest_identifier(expression) {
+            Err(message) => problems.push(match crate::plan::license::suggest_identifier(expression) {
                 Some((id, _)) => format!(
                     "{what}: License-Expression `{expression}` is not an SPDX license expression (SPDX writes it as `{id}`)"
                 ),

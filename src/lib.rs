@@ -17,39 +17,26 @@
 //! `SOURCE_DATE_EPOCH` value.
 
 pub mod archive;
+pub mod artifact;
 pub mod check;
-pub mod classifiers;
-pub mod editable;
 pub mod error;
-pub mod fileset;
-pub mod globs;
-pub mod gzip;
-pub mod ignore_rules;
-pub mod incremental;
-pub mod layout;
-pub mod license;
-pub mod manifest;
+pub mod files;
 pub mod metadata;
-pub mod names;
 pub mod native;
-pub mod options;
 pub mod plan;
-pub mod pyproject;
-pub mod sdist;
+pub mod request;
 pub mod tags;
-pub mod version;
-pub mod wheel;
 
 #[cfg(feature = "python")]
 mod python;
 
 use std::path::{Path, PathBuf};
 
+pub use artifact::{ArtifactKind, Manifest};
 pub use error::{Diagnostic, Error, Report, Result};
-pub use manifest::{ArtifactKind, Manifest};
 use metadata::MetadataFor;
-pub use options::BuildOptions;
 pub use plan::Plan;
+pub use request::BuildOptions;
 
 /// A finished artifact and the warnings met on the way.
 #[derive(Debug, Clone)]
@@ -90,7 +77,7 @@ pub fn build_wheel(
     }
     let manifest = Manifest::wheel(&plan, options)?;
     ensure_dir(out_dir)?;
-    let path = wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
+    let path = artifact::wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
     Ok(Built {
         path,
         warnings: manifest.warnings,
@@ -113,7 +100,7 @@ pub fn build_editable(
         .unwrap_or(plan.pyproject.settings.editable_mode);
     let manifest = Manifest::editable(&plan, mode, options)?;
     ensure_dir(out_dir)?;
-    let path = wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
+    let path = artifact::wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
     Ok(Built {
         path,
         warnings: manifest.warnings,
@@ -125,7 +112,7 @@ pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -
     let plan = Plan::load(project_dir)?;
     let manifest = Manifest::sdist(&plan, Some(out_dir))?;
     ensure_dir(out_dir)?;
-    let path = sdist::write_sdist(&plan, &manifest, out_dir, options.epoch())?;
+    let path = artifact::sdist::write_sdist(&plan, &manifest, out_dir, options.epoch())?;
     Ok(Built {
         path,
         warnings: manifest.warnings,
@@ -205,7 +192,7 @@ pub fn list_artifact(
     if kind != ArtifactKind::Sdist {
         manifest.push(
             archive::Entry::bytes(format!("{}/RECORD", plan.dist_info()), ""),
-            manifest::Why::Metadata,
+            artifact::Why::Metadata,
         );
     }
     Ok(manifest)

@@ -3,7 +3,7 @@
 
 use pep440_rs::Version;
 
-use crate::pyproject::{License, Person, Project};
+use crate::plan::pyproject::{License, Person, Project};
 
 /// The `Generator` value written into WHEEL files.
 pub const GENERATOR: &str = concat!("rustbackend ", env!("CARGO_PKG_VERSION"));

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use std::collections::HashMap;
 
 use crate::native::PythonConfig;
-use crate::pyproject::settings::EditableMode;
+use crate::plan::pyproject::settings::EditableMode;
 use crate::{BuildOptions, Built, Error};
 
 /// Where the last panic happened (the hook runs on any thread, a rayon worker included, so

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         get(0), get(1), get(2), get(3), get(4), get(5)
     );
     let root = std::path::Path::new("/nonexistent-rustbackend-fuzz");
-    let Ok(parsed) = rustbackend::pyproject::parse(pyproject, root) else {
+    let Ok(parsed) = rustbackend::plan::pyproject::parse(pyproject, root) else {
         return;
     };
     let version = parsed.project.version.clone().expect("static version");

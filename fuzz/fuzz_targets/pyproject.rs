@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let root = std::path::Path::new("/nonexistent-rustbackend-fuzz");
-    match rustbackend::pyproject::parse(text.to_string(), root) {
+    match rustbackend::plan::pyproject::parse(text.to_string(), root) {
         Ok(pyproject) => {
             if let Some(version) = &pyproject.project.version {
                 let _ = rustbackend::metadata::render_metadata(

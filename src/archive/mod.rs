@@ -1,10 +1,11 @@
 //! Archive writers. They only encode what they are given, in the order given; deciding what
-//! goes in is [`crate::fileset`]'s job. Both write to a temporary file beside the target and
+//! goes in is [`crate::files::walk`]'s job. Both write to a temporary file beside the target and
 //! rename it into place at the end, so a failed build leaves nothing behind.
 //!
 //! Reproducibility rules: fixed timestamps (from `SOURCE_DATE_EPOCH` or [`DEFAULT_EPOCH`],
 //! clamped to what zip can hold), modes normalized to 0644 / 0755, uid/gid 0, no owner names.
 
+pub mod gzip;
 mod sdist_tar;
 mod wheel_zip;
 

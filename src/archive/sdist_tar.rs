@@ -10,8 +10,8 @@ use tempfile::NamedTempFile;
 use super::{
     copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, Entry, Part,
 };
+use crate::archive::gzip::ParallelGzEncoder;
 use crate::error::{Error, Result};
-use crate::gzip::ParallelGzEncoder;
 
 /// Writes a gzip-compressed POSIX.1-2001 (pax) tar.
 pub struct SdistWriter {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use rustbackend::pyproject::settings::{
+use rustbackend::plan::pyproject::settings::{
     DATA_KEYS, EDITABLE_KEYS, SDIST_KEYS, SETTINGS_KEYS, WHEEL_KEYS,
 };
 

@@ -10,7 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use rustbackend::metadata::{self, MetadataFor};
-use rustbackend::{names, Plan};
+use rustbackend::plan::names;
+use rustbackend::Plan;
 
 use crate::support::{copy_dir, has_python_files};
 

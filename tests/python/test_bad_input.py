@@ -190,7 +190,7 @@ def test_zip_entries_carry_sizes_in_local_headers(built):
 
 
 def test_the_shipped_classifier_list_is_generated_from_the_pinned_package():
-    """src/classifiers.txt is what scripts/update-classifiers.py makes of the pinned
+    """src/plan/classifiers.txt is what scripts/update-classifiers.py makes of the pinned
     trove-classifiers; a bump of the pin without regenerating the list fails here."""
     import sys
     from conftest import ROOT

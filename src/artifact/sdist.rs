@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Entry, SdistWriter};
+use crate::artifact::Manifest;
 use crate::error::Result;
-use crate::manifest::Manifest;
 use crate::plan::Plan;
 
 /// Writes the sdist into `out_dir`.

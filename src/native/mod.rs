@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{CompileError, Error, Result};
-use crate::incremental;
+pub mod incremental;
+use crate::plan::pyproject::settings::{ExtModule, Language};
 use crate::plan::Plan;
-use crate::pyproject::settings::{ExtModule, Language};
 use rayon::prelude::*;
 
 /// The facts about the target interpreter that compiling needs.

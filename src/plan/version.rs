@@ -11,9 +11,9 @@ use pep440_rs::Version;
 use regex::Regex;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::layout::Layout;
-use crate::pyproject::settings::VersionSource;
-use crate::pyproject::{PyProject, PYPROJECT};
+use crate::plan::layout::Layout;
+use crate::plan::pyproject::settings::VersionSource;
+use crate::plan::pyproject::{PyProject, PYPROJECT};
 
 fn fail(pyproject: &PyProject, key: &str, message: String, help: &str) -> Error {
     Error::single(

@@ -15,8 +15,8 @@ use super::files::{read_license, read_readme, License, Readme};
 use super::import_names::read_import_names;
 use super::people::{read_people, Person};
 use crate::error::Diagnostic;
-use crate::license;
-use crate::names;
+use crate::plan::license;
+use crate::plan::names;
 
 /// The keys the `[project]` table may hold.
 pub const PROJECT_KEYS: &[&str] = &[
@@ -198,7 +198,7 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         .map(|globs| {
             globs
                 .into_iter()
-                .filter_map(|g| match crate::globs::check_glob(g.value) {
+                .filter_map(|g| match crate::files::globs::check_glob(g.value) {
                     Ok(()) => Some(g.value.to_string()),
                     Err(message) => {
                         checker.push(
@@ -224,8 +224,8 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         .unwrap_or_default()
         .into_iter()
         .map(|c| {
-            if let Err(problem) = crate::classifiers::check(c.value) {
-                let (message, help) = crate::classifiers::describe(c.value, &problem);
+            if let Err(problem) = crate::plan::classifiers::check(c.value) {
+                let (message, help) = crate::plan::classifiers::describe(c.value, &problem);
                 checker.push(
                     Diagnostic::new("project.classifiers", message)
                         .at(c.span)

@@ -1,7 +1,9 @@
 //! What a build is given besides the project: `SOURCE_DATE_EPOCH`, config settings and
 //! the facts of the interpreter that runs the hook.
 
-use crate::{archive, native, pyproject};
+use crate::archive;
+use crate::native;
+use crate::plan::pyproject;
 
 /// Inputs every build shares that do not come from the project itself.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use super::fields::{table_entries, Checker, TableAt};
 use crate::error::Diagnostic;
-use crate::names;
+use crate::plan::names;
 
 /// The keys `[tool.rustbackend]` accepts.
 pub const SETTINGS_KEYS: &[&str] = &[
@@ -202,7 +202,7 @@ fn globs(checker: &mut Checker, table: &TableAt<'_>, name: &str) -> Vec<String> 
         .string_array(table, name, &example)
         .unwrap_or_default()
     {
-        match crate::globs::check_glob(glob.value) {
+        match crate::files::globs::check_glob(glob.value) {
             Ok(()) => out.push(glob.value.to_string()),
             Err(message) => checker.push(
                 Diagnostic::new(&key, format!("`{key}` has an invalid glob: {message}"))
@@ -580,7 +580,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
-        let valid = crate::names::normalize(&name) == "cython"
+        let valid = crate::plan::names::normalize(&name) == "cython"
             && pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement.value)
                 .is_ok();
         if valid {

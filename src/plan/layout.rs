@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use crate::error::{Diagnostic, Result};
-use crate::fileset;
-use crate::names;
-use crate::pyproject::PyProject;
+use crate::files::walk;
+use crate::plan::names;
+use crate::plan::pyproject::PyProject;
 
 /// One top-level module to pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,11 +94,9 @@ fn holds_files(dir: &Path) -> bool {
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
-                !fileset::EXCLUDED_DIRS.contains(&name.as_str()) && holds_files(&entry.path())
+                !walk::EXCLUDED_DIRS.contains(&name.as_str()) && holds_files(&entry.path())
             }
-            Ok(_) => {
-                !fileset::is_junk_file(&name) && !matches!(name.as_str(), ".gitkeep" | ".keep")
-            }
+            Ok(_) => !walk::is_junk_file(&name) && !matches!(name.as_str(), ".gitkeep" | ".keep"),
             Err(_) => false,
         }
     })

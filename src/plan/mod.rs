@@ -3,14 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod classifiers;
+pub mod layout;
+pub mod license;
+pub mod names;
+pub mod pyproject;
+pub mod version;
+
 use crate::error::{Diagnostic, Error, Result};
-use crate::fileset::{self, Excludes, FileEntry};
-use crate::layout::{self, Layout};
+use crate::files::walk::{self, Excludes, FileEntry};
 use crate::metadata::{self, MetadataFor};
-use crate::names;
-use crate::pyproject::{self, PyProject, PYPROJECT};
-use crate::version;
+use layout::Layout;
 use pep440_rs::Version;
+use pyproject::{PyProject, PYPROJECT};
 
 /// The globs used for license files when `project.license-files` is not set (PEP 639).
 pub const DEFAULT_LICENSE_GLOBS: &[&str] = &["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
@@ -33,7 +38,7 @@ pub struct Plan {
     /// The version: static, or resolved from its dynamic source.
     pub version: Version,
     /// The project's ignore rules (`.gitignore` files, and git's own when in a checkout).
-    pub ignore_rules: std::sync::Arc<crate::ignore_rules::IgnoreRules>,
+    pub ignore_rules: std::sync::Arc<crate::files::ignore_rules::IgnoreRules>,
     /// The file a dynamic version was read from (relative to the project), packed even
     /// when an ignore rule covers it.
     pub version_file: Option<String>,
@@ -73,7 +78,9 @@ impl Plan {
             dist_name: names::escape_for_filename(&project.name),
             version,
             version_file,
-            ignore_rules: std::sync::Arc::new(crate::ignore_rules::IgnoreRules::new(project_dir)),
+            ignore_rules: std::sync::Arc::new(crate::files::ignore_rules::IgnoreRules::new(
+                project_dir,
+            )),
             project_dir: project_dir.to_path_buf(),
             layout,
             license_files,
@@ -134,7 +141,7 @@ impl Plan {
     }
 
     /// How to walk the project when choosing wheel files.
-    pub fn walk_options(&self) -> fileset::WalkOptions<'static> {
+    pub fn walk_options(&self) -> walk::WalkOptions<'static> {
         plan_walk_options(&self.pyproject)
     }
 
@@ -233,10 +240,10 @@ fn layout_holds(project_dir: &Path, pyproject: &PyProject, layout: &Layout, dott
 }
 
 /// How to walk the project for the wheel and license files.
-fn plan_walk_options(pyproject: &PyProject) -> fileset::WalkOptions<'static> {
-    fileset::WalkOptions {
+fn plan_walk_options(pyproject: &PyProject) -> walk::WalkOptions<'static> {
+    walk::WalkOptions {
         external_links: pyproject.settings.allow_external_links,
-        ..fileset::WalkOptions::default()
+        ..walk::WalkOptions::default()
     }
 }
 
@@ -266,7 +273,7 @@ fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
                         &key,
                         format!(
                             "the {} source `{source}` of `{}` does not exist",
-                            crate::pyproject::settings::Language::of(source)
+                            crate::plan::pyproject::settings::Language::of(source)
                                 .map_or("C", |l| l.name()),
                             module.name
                         ),
@@ -317,14 +324,14 @@ fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Ve
     // Globs without `/` can only match files at the root: list it instead of walking the
     // whole tree.
     let all = if globs.iter().any(|g| g.contains('/')) {
-        fileset::walk(project_dir, "", plan_walk_options(pyproject))?
+        walk::walk(project_dir, "", plan_walk_options(pyproject))?
     } else {
-        fileset::root_files(project_dir, plan_walk_options(pyproject))?
+        walk::root_files(project_dir, plan_walk_options(pyproject))?
     };
     let mut problems = Vec::new();
     let mut checked = std::collections::HashSet::new();
     for (i, glob) in globs.iter().enumerate() {
-        let set = crate::globs::glob_set(std::slice::from_ref(glob)).map_err(Error::Glob)?;
+        let set = crate::files::globs::glob_set(std::slice::from_ref(glob)).map_err(Error::Glob)?;
         let span = || {
             explicit
                 .then(|| pyproject.value_span(&["project", "license-files"], Some(i)))

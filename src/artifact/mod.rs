@@ -18,13 +18,17 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::{Contents, Entry};
 use crate::error::{Error, Result};
-use crate::fileset::{self, Excludes, FileEntry, LeftOut, WalkOptions};
+use crate::files::walk::{self, Excludes, FileEntry, LeftOut, WalkOptions};
 use crate::metadata::MetadataFor;
-use crate::options::BuildOptions;
+use crate::native::{self, incremental};
+use crate::plan::pyproject::PYPROJECT;
 use crate::plan::Plan;
-use crate::pyproject::PYPROJECT;
+use crate::request::BuildOptions;
 use crate::tags::Inferred;
-use crate::{editable, incremental, native, wheel};
+
+pub mod editable;
+pub mod sdist;
+pub mod wheel;
 
 /// Which artifact a manifest describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +124,7 @@ pub struct Manifest {
 /// The path of a file relative to the project root, `/`-separated.
 fn project_relative(project_dir: &Path, source: &Path) -> String {
     let relative = source.strip_prefix(project_dir).unwrap_or(source);
-    fileset::archive_path(relative).unwrap_or_else(|| relative.to_string_lossy().into_owned())
+    walk::archive_path(relative).unwrap_or_else(|| relative.to_string_lossy().into_owned())
 }
 
 /// What an artifact's walks keep although an ignore rule covers it: the `artifacts` globs
@@ -176,9 +180,9 @@ fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
     };
     for module in modules {
         let walk = if module.is_package {
-            fileset::walk(&plan.project_dir, &module.path, options)?
+            walk::walk(&plan.project_dir, &module.path, options)?
         } else {
-            fileset::Walk {
+            walk::Walk {
                 files: vec![FileEntry {
                     archive_path: module.path.clone(),
                     source: plan.project_dir.join(&module.path),
@@ -194,7 +198,7 @@ fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
                 continue;
             }
             let why = why(&file);
-            let inside = fileset::strip_dir(&file.archive_path, &plan.layout.module_root);
+            let inside = walk::strip_dir(&file.archive_path, &plan.layout.module_root);
             files.modules.push((
                 FileEntry {
                     archive_path: inside,
@@ -211,14 +215,14 @@ fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
         .modules
         .dedup_by(|a, b| a.0.archive_path == b.0.archive_path);
     for (key, dir) in &plan.pyproject.settings.wheel_data {
-        let walk = fileset::walk(&plan.project_dir, dir, options)?;
+        let walk = walk::walk(&plan.project_dir, dir, options)?;
         files.left_out.extend(walk.left_out);
         for file in walk.files {
             if excludes.matches(&file.archive_path) {
                 files.left_out.push((file.archive_path, LeftOut::Excluded));
                 continue;
             }
-            let inside = fileset::strip_dir(&file.archive_path, dir);
+            let inside = walk::strip_dir(&file.archive_path, dir);
             let path = format!("{}-{}.data/{key}/{inside}", plan.dist_name, plan.version);
             files.data.push((path, file, key.clone()));
         }
@@ -243,7 +247,7 @@ fn secret_warnings(left_out: &[(String, LeftOut)]) -> impl Iterator<Item = Strin
     left_out
         .iter()
         .filter(|(_, why)| *why == LeftOut::Secret)
-        .map(|(path, _)| fileset::secret_warning(path))
+        .map(|(path, _)| walk::secret_warning(path))
 }
 
 /// The `.dist-info` members (without RECORD).
@@ -314,7 +318,7 @@ impl Manifest {
         {
             // A stale build in the source tree is replaced by the fresh one.
             left_out.retain(|(path, _)| {
-                fileset::strip_dir(path, &plan.layout.module_root) != built.archive_path
+                walk::strip_dir(path, &plan.layout.module_root) != built.archive_path
             });
             let member = Member::new(
                 Entry::file(built.archive_path, built.file),
@@ -347,7 +351,7 @@ impl Manifest {
     /// their sources, where the editable install imports them from.
     pub fn editable(
         plan: &Plan,
-        mode: crate::pyproject::settings::EditableMode,
+        mode: crate::plan::pyproject::settings::EditableMode,
         options: &BuildOptions,
     ) -> Result<Manifest> {
         let config = options.python_config.clone().unwrap_or_default();
@@ -403,7 +407,7 @@ impl Manifest {
             skip: &skip,
             ..plan.walk_options()
         };
-        let walk = fileset::walk(&plan.project_dir, "", options)?;
+        let walk = walk::walk(&plan.project_dir, "", options)?;
         let excludes = plan.sdist_excludes()?;
         let mut left_out = walk.left_out;
         let mut files: BTreeMap<String, Member> = BTreeMap::new();
@@ -433,13 +437,13 @@ impl Manifest {
                 skip: &skip,
                 ..plan.walk_options()
             };
-            for file in fileset::walk(&plan.project_dir, "", everything)?.files {
+            for file in walk::walk(&plan.project_dir, "", everything)?.files {
                 if includes.matches(&file.archive_path) && !files.contains_key(&file.archive_path) {
                     warnings.push(format!(
                         "`{}` is ignored by git, excluded by default or looks like a secret, but `tool.rustbackend.sdist.include` includes it",
                         file.archive_path
                     ));
-                    warnings.retain(|w| *w != fileset::secret_warning(&file.archive_path));
+                    warnings.retain(|w| *w != walk::secret_warning(&file.archive_path));
                     left_out.retain(|(path, _)| *path != file.archive_path);
                     let path = file.archive_path.clone();
                     files.insert(
@@ -520,7 +524,7 @@ impl Manifest {
             ),
         );
         let (entries, reasons) = split(files.into_values().collect());
-        fileset::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
+        walk::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
         let mut all_warnings = plan.warnings.clone();
         all_warnings.extend(warnings);
         left_out.sort();
@@ -591,7 +595,7 @@ fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
                 && plan.project_dir.join(dir).is_dir()
         };
         for dir in module.include_dirs.iter().filter(inside) {
-            let walk = fileset::walk(&plan.project_dir, dir, plan.walk_options())?;
+            let walk = walk::walk(&plan.project_dir, dir, plan.walk_options())?;
             found.extend(walk.files.into_iter().map(|f| (f.source, why())));
         }
     }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::Entry;
 use crate::error::{Error, Result};
+use crate::plan::pyproject::settings::EditableMode;
 use crate::plan::Plan;
-use crate::pyproject::settings::EditableMode;
 
 const FINDER_TEMPLATE: &str = include_str!("editable_finder.py");
 

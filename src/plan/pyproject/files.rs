@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::fields::{Checker, Spanned, TableAt};
 use crate::error::Diagnostic;
-use crate::license;
+use crate::plan::license;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Readme {

@@ -1,4 +1,4 @@
-//! Trove classifiers: the list PyPI accepts (`src/classifiers.txt`, generated from the
+//! Trove classifiers: the list PyPI accepts (`src/plan/classifiers.txt`, generated from the
 //! pinned `trove-classifiers` package by `scripts/update-classifiers.py`), so an unknown or
 //! deprecated classifier is refused at build time rather than at upload.
 

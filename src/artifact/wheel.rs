@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Contents, Entry, WheelWriter};
+use crate::artifact::Manifest;
 use crate::error::{Error, Result};
-use crate::fileset;
-use crate::manifest::Manifest;
+use crate::files::walk;
 use crate::metadata::{self, MetadataFor};
 use crate::plan::Plan;
 use crate::tags::{self, Inferred, WheelTag};
@@ -114,7 +114,7 @@ pub fn write_wheel(
     epoch: u64,
 ) -> Result<PathBuf> {
     let entries = &manifest.entries;
-    fileset::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
+    walk::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
     let tag = manifest
         .tag
         .as_ref()

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, FileProblem, Result};
-pub use crate::globs::Excludes;
-use crate::ignore_rules::IgnoreRules;
+pub use crate::files::globs::Excludes;
+use crate::files::ignore_rules::IgnoreRules;
 
 /// A file chosen for an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
