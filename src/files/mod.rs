@@ -2,4 +2,6 @@
 
 pub mod globs;
 pub mod ignore_rules;
+pub mod paths;
+pub mod rules;
 pub mod walk;

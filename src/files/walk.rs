@@ -8,6 +8,10 @@ use crate::error::{Error, FileProblem, Result};
 pub use crate::files::globs::Excludes;
 use crate::files::ignore_rules::IgnoreRules;
 
+pub use super::paths::{archive_path, check_archive_paths, strip_dir};
+pub use super::rules::{
+    is_excluded_dir, is_junk_file, is_secret_file, secret_warning, LeftOut, EXCLUDED_DIRS,
+};
 /// A file chosen for an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileEntry {
@@ -18,74 +22,6 @@ pub struct FileEntry {
     /// Whether an ignore rule covers it (it is kept on purpose: an artifact, or the file a
     /// dynamic version is read from).
     pub ignored: bool,
-}
-
-/// Directory names that are never walked into.
-pub const EXCLUDED_DIRS: &[&str] = &[
-    "__pycache__",
-    ".git",
-    ".hg",
-    ".svn",
-    ".venv",
-    "venv",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-];
-
-/// Whether a file name is one of the default excludes: bytecode, editor and OS debris.
-pub fn is_junk_file(name: &str) -> bool {
-    name.ends_with(".pyc")
-        || name.ends_with(".pyo")
-        || name == ".DS_Store"
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || (name.starts_with('#') && name.ends_with('#'))
-}
-
-/// Whether a file name looks like a secret that must never be published.
-pub fn is_secret_file(name: &str) -> bool {
-    name == ".env"
-        || name.starts_with(".env.")
-        || name == ".pypirc"
-        || name == ".netrc"
-        || matches!(
-            name,
-            "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk"
-        )
-}
-
-/// The warning for a file left out because it looks like a secret.
-pub fn secret_warning(path: &str) -> String {
-    format!("left out `{path}`: it looks like a secret (never packed by default; include it with `tool.rustbackend.sdist.include` if it is meant to ship)")
-}
-
-/// Why a file or directory was left out of an artifact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LeftOut {
-    /// An ignore rule covers it (`.gitignore`, `.git/info/exclude`, git's global excludes).
-    Ignored,
-    /// One of the default excludes: caches, bytecode, editor debris, VCS directories, build
-    /// output (`build/`, `dist/`, `*.egg-info/`), virtual environments.
-    DefaultExclude,
-    /// It looks like a secret (`.env`, `.pypirc`, private keys).
-    Secret,
-    /// An `exclude` glob of `[tool.rustbackend]` matches it.
-    Excluded,
-}
-
-impl LeftOut {
-    /// Why, in words, for `rustbackend ls --left-out`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            LeftOut::Ignored => "ignored by .gitignore or git's excludes",
-            LeftOut::DefaultExclude => "a default exclude",
-            LeftOut::Secret => "looks like a secret",
-            LeftOut::Excluded => "an `exclude` glob",
-        }
-    }
 }
 
 /// The files a walk chose, and what it left out.
@@ -125,17 +61,6 @@ pub struct WalkOptions<'a> {
     /// (`tool.rustbackend.allow-external-links`).
     pub external_links: bool,
 }
-
-/// Whether a directory is one of the default excludes: a cache or VCS directory by name,
-/// build metadata (`*.egg-info`), or a virtual environment (it holds `pyvenv.cfg`,
-/// whatever it is called).
-pub fn is_excluded_dir(name: &str, path: &Path) -> bool {
-    EXCLUDED_DIRS.contains(&name)
-        || name.ends_with(".egg-info")
-        || path.join("pyvenv.cfg").is_file()
-}
-
-/// Walks `dir` (a directory inside `project_dir`, `""` for the root), returning files with
 /// archive paths relative to the project root, sorted, and what was left out.
 pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<Walk> {
     let start = if dir.is_empty() {
@@ -284,22 +209,6 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
     result.left_out.sort();
     Ok(result)
 }
-
-/// The archive path of `relative`, a path below the project root: its names joined with
-/// `/` whatever the platform's separator (`src\pkg\mod.py` on Windows becomes
-/// `src/pkg/mod.py`); `None` when a name is not valid UTF-8.
-pub fn archive_path(relative: &Path) -> Option<String> {
-    let mut names = Vec::new();
-    for component in relative.components() {
-        // Roots, prefixes and `..` cannot come out of a walk below the project; they stay
-        // visible so that check_archive_paths refuses them.
-        if component != std::path::Component::CurDir {
-            names.push(component.as_os_str().to_str()?);
-        }
-    }
-    Some(names.join("/"))
-}
-
 /// Checks that the symbolic link `path` resolves to something inside `canonical_root`.
 fn check_link(path: &Path, canonical_root: &Path) -> Result<()> {
     let real = path
@@ -376,102 +285,5 @@ fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error
             path: path.unwrap_or(start).to_path_buf(),
             message: other.to_string(),
         },
-    }
-}
-
-/// `path` relative to `dir` (both `/`-separated, relative to the project root).
-pub fn strip_dir(path: &str, dir: &str) -> String {
-    if dir.is_empty() {
-        return path.to_string();
-    }
-    path.strip_prefix(dir)
-        .map(|rest| rest.trim_start_matches('/'))
-        .unwrap_or(path)
-        .to_string()
-}
-
-/// Checks the paths of one archive: relative, `/`-separated, no `..`, no control characters
-/// or backslashes, and no two that differ only by case (they collide on macOS and Windows).
-pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Result<()> {
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for path in paths {
-        if path.starts_with('/') || path.split('/').any(|part| part == ".." || part.is_empty()) {
-            return Err(FileProblem::UnsafePath(path.to_string()).into());
-        }
-        if let Some(c) = path.chars().find(|c| c.is_control() || *c == '\\') {
-            let what = if c == '\\' {
-                "a backslash".to_string()
-            } else {
-                format!("the control character {:?}", c)
-            };
-            return Err(FileProblem::UnsafeName {
-                path: path.to_string(),
-                what,
-            }
-            .into());
-        }
-        if let Some(other) = seen.insert(path.to_lowercase(), path) {
-            return Err(FileProblem::CaseCollision(other.to_string(), path.to_string()).into());
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn archive_paths_are_checked() {
-        assert!(check_archive_paths(["a/b.py", "a/c.py"]).is_ok());
-        assert!(check_archive_paths(["a/B.py", "a/b.py"]).is_err());
-        assert!(check_archive_paths(["a/b\tc.py"]).is_err());
-        assert!(check_archive_paths(["a\\b.py"]).is_err());
-        assert!(check_archive_paths(["../x.py"]).is_err());
-    }
-
-    #[test]
-    fn archive_paths_use_forward_slashes() {
-        assert_eq!(
-            archive_path(Path::new("src/pkg/mod.py")).unwrap(),
-            "src/pkg/mod.py"
-        );
-        assert_eq!(
-            archive_path(Path::new("./src/./mod.py")).unwrap(),
-            "src/mod.py"
-        );
-        assert_eq!(archive_path(Path::new("README.md")).unwrap(), "README.md");
-        // On Unix a backslash is part of a name, which check_archive_paths refuses.
-        #[cfg(unix)]
-        assert_eq!(archive_path(Path::new(r"a\b.py")).unwrap(), r"a\b.py");
-    }
-
-    /// What a walk yields on Windows: `\`-separated, sometimes mixed with `/`.
-    #[cfg(windows)]
-    #[test]
-    fn windows_paths_become_archive_paths() {
-        assert_eq!(
-            archive_path(Path::new(r"src\pkg\mod.py")).unwrap(),
-            "src/pkg/mod.py"
-        );
-        assert_eq!(
-            archive_path(Path::new(r"src\pkg/sub\x.py")).unwrap(),
-            "src/pkg/sub/x.py"
-        );
-        let root = Path::new(r"C:\work\proj");
-        let file = root.join("src").join("pkg").join("__init__.py");
-        let relative = file.strip_prefix(root).unwrap();
-        assert_eq!(archive_path(relative).unwrap(), "src/pkg/__init__.py");
-        assert!(check_archive_paths([archive_path(relative).unwrap().as_str()]).is_ok());
-    }
-
-    #[test]
-    fn secrets_and_junk() {
-        assert!(is_secret_file(".env"));
-        assert!(is_secret_file(".env.local"));
-        assert!(is_secret_file("id_ed25519"));
-        assert!(!is_secret_file("id_ed25519.pub"));
-        assert!(is_junk_file("mod.cpython-311.pyc"));
-        assert!(!is_junk_file("mod.py"));
     }
 }

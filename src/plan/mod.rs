@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod classifiers;
+pub mod git_version;
 pub mod layout;
 pub mod license;
 pub mod names;

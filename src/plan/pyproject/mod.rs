@@ -3,6 +3,7 @@
 
 pub mod dependencies;
 pub mod entry_points;
+pub mod ext_modules;
 pub mod fields;
 pub mod files;
 pub mod import_names;

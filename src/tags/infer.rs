@@ -1,0 +1,242 @@
+//! Inferring a wheel's tag from what it holds: the suffixes of extension modules for the
+//! python and ABI tags, and the binaries' platforms combined into one platform tag.
+
+use super::binary::{platform_of, Platform};
+use super::manylinux::{manylinux_floor, policy_minor};
+use super::WheelTag;
+/// What the binaries in a wheel say about its tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inferred {
+    /// The tag.
+    pub tag: WheelTag,
+    /// Whether the wheel is pure Python (Root-Is-Purelib).
+    pub purelib: bool,
+    /// Warnings (such as what keeps a Linux binary from a manylinux tag).
+    pub warnings: Vec<String>,
+}
+
+/// Whether an archive path names a compiled binary (extension module or shared library).
+pub fn is_binary(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".so")
+        || name.ends_with(".pyd")
+        || name.ends_with(".dylib")
+        || name.ends_with(".dll")
+        || name.contains(".so.")
+}
+
+/// The interpreter tag an extension module's file name asks for: `Some("abi3")`,
+/// `Some("cp311")`, or `None` for a plain shared library or a bare `.so`/`.pyd`.
+fn extension_abi(name: &str) -> Option<String> {
+    let stem = name
+        .strip_suffix(".so")
+        .or_else(|| name.strip_suffix(".pyd"))?;
+    let suffix = stem.rsplit_once('.').map(|(_, s)| s)?;
+    if suffix == "abi3" {
+        return Some("abi3".into());
+    }
+    // cpython-311-x86_64-linux-gnu, cpython-311d-darwin, cp311-win_amd64
+    let version = suffix
+        .strip_prefix("cpython-")
+        .or_else(|| suffix.strip_prefix("cp"))?;
+    let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+    (digits.len() >= 2).then(|| format!("cp{digits}"))
+}
+
+/// The lowest `3.X` allowed by a requires-python specifier set such as `>=3.9,<4`.
+pub fn minimum_python3_minor(requires_python: &str) -> Option<u32> {
+    requires_python
+        .split(',')
+        .map(str::trim)
+        .filter_map(|spec| {
+            spec.strip_prefix(">=")
+                .or_else(|| spec.strip_prefix("~="))
+                .or_else(|| spec.strip_prefix("=="))
+        })
+        .filter_map(|version| {
+            let mut parts = version.trim().split('.');
+            (parts.next()? == "3").then(|| parts.next()?.trim_end_matches('*').parse().ok())?
+        })
+        .max()
+}
+
+/// Infers the tag from the wheel's binaries: `binaries` are (archive path, file on disk).
+/// `limited_api` is the newest `py-limited-api` minor the modules were compiled for (the
+/// oldest CPython 3 an abi3 wheel serves); without it, requires-python's lower bound or
+/// `interpreter`, the (major, minor) of the Python running the build.
+pub fn infer(
+    binaries: &[(String, std::path::PathBuf)],
+    requires_python: Option<&str>,
+    limited_api: Option<u32>,
+    interpreter: Option<(u32, u32)>,
+) -> Result<Inferred, String> {
+    if binaries.is_empty() {
+        return Ok(Inferred {
+            tag: WheelTag::pure(),
+            purelib: true,
+            warnings: Vec::new(),
+        });
+    }
+    let running = interpreter.map(|(major, minor)| format!("cp{major}{minor}"));
+    let mut full: Option<String> = None;
+    let mut abi3 = false;
+    let mut platforms = Vec::new();
+    for (path, source) in binaries {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        match extension_abi(name) {
+            Some(abi) if abi == "abi3" => abi3 = true,
+            Some(cp) => match &full {
+                Some(other) if *other != cp => {
+                    return Err(format!(
+                        "the wheel holds extension modules for two interpreters, {other} and {cp} (`{path}`); build one wheel per interpreter"
+                    ))
+                }
+                _ => full = Some(cp),
+            },
+            None if name.ends_with(".pyd") || name.ends_with(".so") && !name.contains(".so.") && is_extension_like(name) => {
+                full = full.or_else(|| running.clone());
+            }
+            None => {}
+        }
+        platforms.push((path.clone(), platform_of(source)?));
+    }
+    let (python, abi) = match (full, abi3) {
+        (Some(cp), _) => (cp.clone(), cp),
+        (None, true) => {
+            let minor = limited_api
+                .or_else(|| requires_python.and_then(minimum_python3_minor))
+                .or(interpreter.map(|(_, minor)| minor))
+                .unwrap_or(8);
+            (format!("cp3{minor}"), "abi3".to_string())
+        }
+        (None, false) => ("py3".to_string(), "none".to_string()),
+    };
+    let (platform, warnings) = combine_platforms(&platforms)?;
+    Ok(Inferred {
+        tag: WheelTag {
+            python,
+            abi,
+            platform,
+        },
+        purelib: false,
+        warnings,
+    })
+}
+
+/// A bare `name.so` (no interpreter suffix) is taken as an extension module when its name is
+/// an identifier, as Python would import it.
+fn is_extension_like(name: &str) -> bool {
+    name.strip_suffix(".so")
+        .is_some_and(crate::plan::names::is_identifier)
+}
+
+/// One platform tag for all binaries; disagreeing architectures or systems are errors.
+fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let (first_path, first) = &platforms[0];
+    let disagree = |path: &str| {
+        Err(format!(
+            "`{first_path}` and `{path}` are built for different platforms or architectures; a wheel holds binaries for one"
+        ))
+    };
+    match first {
+        Platform::Linux { arch, .. } => {
+            let mut glibc = manylinux_floor(arch);
+            let mut blocked = None;
+            for (path, platform) in platforms {
+                match platform {
+                    Platform::Linux {
+                        arch: a,
+                        glibc_minor,
+                        blocker,
+                    } if a == arch => {
+                        glibc = glibc.max(*glibc_minor);
+                        if let (None, Some(why)) = (&blocked, blocker) {
+                            blocked =
+                                Some(format!("`{path}` cannot be in a manylinux wheel: {why}"));
+                        }
+                    }
+                    _ => return disagree(path),
+                }
+            }
+            match blocked {
+                Some(why) => {
+                    warnings.push(format!(
+                        "tagged linux_{arch}, which PyPI does not accept: {why}"
+                    ));
+                    Ok((format!("linux_{arch}"), warnings))
+                }
+                None => Ok((
+                    format!("manylinux_2_{}_{arch}", policy_minor(glibc)),
+                    warnings,
+                )),
+            }
+        }
+        Platform::Musl { arch } => {
+            for (path, platform) in platforms {
+                if !matches!(platform, Platform::Musl { arch: a } if a == arch) {
+                    return disagree(path);
+                }
+            }
+            Ok((format!("musllinux_1_2_{arch}"), warnings))
+        }
+        Platform::Windows(tag) => {
+            for (path, platform) in platforms {
+                if !matches!(platform, Platform::Windows(t) if t == tag) {
+                    return disagree(path);
+                }
+            }
+            Ok((tag.clone(), warnings))
+        }
+        Platform::Macos { archs, .. } => {
+            let mut min = (10, 9);
+            for (path, platform) in platforms {
+                match platform {
+                    Platform::Macos { archs: a, min: m } if a == archs => min = min.max(*m),
+                    _ => return disagree(path),
+                }
+            }
+            let arch = if archs.len() > 1 {
+                "universal2".to_string()
+            } else {
+                archs[0].clone()
+            };
+            // From macOS 11 on, the minor version is 0 in tags.
+            let (major, minor) = if min.0 >= 11 { (min.0, 0) } else { min };
+            Ok((format!("macosx_{major}_{minor}_{arch}"), warnings))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn reads_extension_suffixes() {
+        assert_eq!(
+            extension_abi("_speedups.cpython-311-x86_64-linux-gnu.so").as_deref(),
+            Some("cp311")
+        );
+        assert_eq!(extension_abi("_speedups.abi3.so").as_deref(), Some("abi3"));
+        assert_eq!(
+            extension_abi("_speedups.cp312-win_amd64.pyd").as_deref(),
+            Some("cp312")
+        );
+        assert_eq!(extension_abi("_speedups.so"), None);
+        assert_eq!(extension_abi("libfoo.so.1"), None);
+    }
+
+    #[test]
+    fn minimum_python_from_requires_python() {
+        assert_eq!(minimum_python3_minor(">=3.9"), Some(9));
+        assert_eq!(minimum_python3_minor(">=3.8, <4"), Some(8));
+        assert_eq!(minimum_python3_minor("<4"), None);
+    }
+
+    #[test]
+    fn no_binaries_is_pure() {
+        let inferred = infer(&[], None, None, Some((3, 11))).unwrap();
+        assert_eq!(inferred.tag, WheelTag::pure());
+        assert!(inferred.purelib);
+    }
+}
