@@ -208,6 +208,14 @@ pub enum Error {
         /// What is wrong, with the fix.
         problem: String,
     },
+    /// A config setting (`-C key=value`) that rustbackend does not have.
+    #[error("unknown config setting `{key}` (from -C {key}=...); {hint}")]
+    UnknownConfigSetting {
+        /// The key as given.
+        key: String,
+        /// The closest known key, and the known keys.
+        hint: String,
+    },
     /// pyproject.toml could not be edited to freeze a dynamic version into the sdist.
     #[error("{0}")]
     FreezeVersion(String),

@@ -32,7 +32,7 @@ mod python;
 
 use std::path::{Path, PathBuf};
 
-pub use artifact::{ArtifactKind, Manifest};
+pub use artifact::{ArtifactKind, Listing, Manifest};
 pub use error::{Diagnostic, Error, Report, Result};
 use metadata::MetadataFor;
 pub use plan::Plan;
@@ -71,17 +71,13 @@ pub fn build_wheel(
     metadata_directory: Option<&Path>,
     options: &BuildOptions,
 ) -> Result<Built> {
-    let plan = Plan::load(project_dir)?;
-    if let Some(dir) = metadata_directory {
-        check_prepared_metadata(&plan, dir)?;
-    }
-    let manifest = Manifest::wheel(&plan, options)?;
-    ensure_dir(out_dir)?;
-    let path = artifact::wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
-    Ok(Built {
-        path,
-        warnings: manifest.warnings,
-    })
+    build(
+        project_dir,
+        out_dir,
+        metadata_directory,
+        options,
+        ArtifactKind::Wheel,
+    )
 }
 
 /// Builds an editable wheel (PEP 660) of the project in `project_dir` into `out_dir`.
@@ -91,28 +87,35 @@ pub fn build_editable(
     metadata_directory: Option<&Path>,
     options: &BuildOptions,
 ) -> Result<Built> {
-    let plan = Plan::load(project_dir)?;
-    if let Some(dir) = metadata_directory {
-        check_prepared_metadata(&plan, dir)?;
-    }
-    let mode = options
-        .editable_mode
-        .unwrap_or(plan.pyproject.settings.editable_mode);
-    let manifest = Manifest::editable(&plan, mode, options)?;
-    ensure_dir(out_dir)?;
-    let path = artifact::wheel::write_wheel(&plan, &manifest, out_dir, options.epoch())?;
-    Ok(Built {
-        path,
-        warnings: manifest.warnings,
-    })
+    build(
+        project_dir,
+        out_dir,
+        metadata_directory,
+        options,
+        ArtifactKind::Editable,
+    )
 }
 
 /// Builds the sdist of the project in `project_dir` into `out_dir`.
 pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result<Built> {
+    build(project_dir, out_dir, None, options, ArtifactKind::Sdist)
+}
+
+/// Every artifact's one path: plan, manifest, writer.
+fn build(
+    project_dir: &Path,
+    out_dir: &Path,
+    metadata_directory: Option<&Path>,
+    options: &BuildOptions,
+    kind: ArtifactKind,
+) -> Result<Built> {
     let plan = Plan::load(project_dir)?;
-    let manifest = Manifest::sdist(&plan, Some(out_dir))?;
+    if let Some(dir) = metadata_directory {
+        check_prepared_metadata(&plan, dir)?;
+    }
+    let manifest = Manifest::of(&plan, kind, options, Some(out_dir))?;
     ensure_dir(out_dir)?;
-    let path = artifact::sdist::write_sdist(&plan, &manifest, out_dir, options.epoch())?;
+    let path = manifest.write(&plan, out_dir, options.epoch())?;
     Ok(Built {
         path,
         warnings: manifest.warnings,
@@ -120,82 +123,30 @@ pub fn build_sdist(project_dir: &Path, out_dir: &Path, options: &BuildOptions) -
 }
 
 /// Writes the `.dist-info` directory (without RECORD) into `metadata_directory` and returns
-/// its name, for `prepare_metadata_for_build_wheel` / `_editable`.
+/// its name, for `prepare_metadata_for_build_wheel` / `_editable`: through the directory
+/// writer, all or nothing.
 pub fn prepare_metadata(project_dir: &Path, metadata_directory: &Path) -> Result<Built> {
     let plan = Plan::load(project_dir)?;
-    let dist_info = plan.dist_info();
-    let target = metadata_directory.join(&dist_info);
-    // Write into a temporary directory beside the target, then rename: all or nothing.
-    ensure_dir(metadata_directory)?;
-    let temp = tempfile::Builder::new()
-        .prefix(".rustbackend-")
-        .tempdir_in(metadata_directory)
-        .map_err(|e| Error::io("create a temporary directory in", metadata_directory, e))?;
     let manifest = Manifest::prepared_metadata(&plan);
-    for entry in &manifest.entries {
-        let relative = entry
-            .path
-            .strip_prefix(&format!("{dist_info}/"))
-            .unwrap_or(&entry.path)
-            .to_string();
-        let dest = temp.path().join(&relative);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-        }
-        match &entry.contents {
-            archive::Contents::Bytes(data) => std::fs::write(&dest, data),
-            archive::Contents::File(source) => std::fs::copy(source, &dest).map(|_| ()),
-        }
-        .map_err(|e| Error::io("write", &dest, e))?;
-    }
-    if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|e| Error::io("replace", &target, e))?;
-    }
-    let kept = temp.keep();
-    std::fs::rename(&kept, &target).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&kept);
-        Error::io("rename the metadata directory to", &target, e)
-    })?;
+    let path = manifest.write_to(archive::DirWriter::create(metadata_directory)?)?;
     Ok(Built {
-        path: target,
+        path,
         warnings: manifest.warnings,
     })
 }
 
-/// What an artifact would contain, without writing it: its [`Manifest`], with RECORD
-/// added for wheels. The wheel's extension modules are compiled (into a temporary
-/// directory), so the listing names them and carries the real tag: the same code as the
-/// build runs, so the listing cannot drift from it.
+/// What an artifact would contain, without writing it: its [`Manifest`] laid out by the list
+/// writer (RECORD included for wheels, the sdist's top directory). The wheel's extension
+/// modules are compiled (into a temporary directory; an editable wheel's into its build
+/// directory, never next to the sources), so the listing names them and carries the real
+/// tag: the same code as the build runs, so the listing cannot drift from it.
 pub fn list_artifact(
     project_dir: &Path,
     kind: ArtifactKind,
     options: &BuildOptions,
-) -> Result<Manifest> {
+) -> Result<Listing> {
     let plan = Plan::load(project_dir)?;
-    let mut manifest = match kind {
-        ArtifactKind::Wheel => Manifest::wheel(&plan, options)?,
-        ArtifactKind::Editable => {
-            let mode = options
-                .editable_mode
-                .unwrap_or(plan.pyproject.settings.editable_mode);
-            Manifest::editable(&plan, mode, options)?
-        }
-        ArtifactKind::Sdist => {
-            let mut manifest = Manifest::sdist(&plan, None)?;
-            let base = plan.sdist_base();
-            for entry in &mut manifest.entries {
-                entry.path = format!("{base}/{}", entry.path);
-            }
-            manifest
-        }
-    };
-    if kind != ArtifactKind::Sdist {
-        manifest.push(
-            archive::Entry::bytes(format!("{}/RECORD", plan.dist_info()), ""),
-            artifact::Why::Metadata,
-        );
-    }
-    Ok(manifest)
+    Manifest::of(&plan, kind, options, None)?.listing(&plan)
 }
 
 /// What an isolated build of the project must install besides rustbackend

@@ -4,6 +4,7 @@
 use pep440_rs::Version;
 
 use crate::plan::pyproject::{License, Person, Project};
+use crate::plan::Plan;
 
 /// The `Generator` value written into WHEEL files.
 pub const GENERATOR: &str = concat!("rustbackend ", env!("CARGO_PKG_VERSION"));
@@ -205,6 +206,18 @@ pub fn render_wheel_file(root_is_purelib: bool, tags: &[String]) -> String {
         out.push_str(&format!("Tag: {tag}\n"));
     }
     out
+}
+
+impl Plan {
+    /// The core metadata text for a wheel or an sdist.
+    pub fn metadata(&self, target: MetadataFor) -> String {
+        render_metadata(
+            &self.pyproject.project,
+            &self.version,
+            &self.license_paths(),
+            target,
+        )
+    }
 }
 
 #[cfg(test)]

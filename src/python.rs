@@ -9,8 +9,9 @@ use pyo3::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::native::PythonConfig;
-use crate::plan::pyproject::settings::EditableMode;
+use pyo3::types::PyDict;
+
+use crate::request::Interpreter;
 use crate::{BuildOptions, Built, Error};
 
 /// Where the last panic happened (the hook runs on any thread, a rayon worker included, so
@@ -69,38 +70,67 @@ fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> 
     }
 }
 
-fn options(source_date_epoch: Option<u64>) -> BuildOptions {
-    BuildOptions {
-        source_date_epoch,
-        ..BuildOptions::default()
+/// Config settings as a frontend passes them: each value a string, or a list of strings
+/// when the key was given more than once.
+fn config_settings(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<(String, Vec<String>)>> {
+    let mut parsed = Vec::new();
+    for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
+        let key: String = key.str()?.extract()?;
+        let values = match value.extract::<String>() {
+            Ok(text) => vec![text],
+            Err(_) => value.extract::<Vec<String>>().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "the config setting `{key}` must be a string or a list of strings"
+                ))
+            })?,
+        };
+        parsed.push((key, values));
     }
+    parsed.sort();
+    Ok(parsed)
+}
+
+/// The request of one hook: config settings, `SOURCE_DATE_EPOCH` and the interpreter's facts
+/// (`version` as `major.minor`, and sysconfig's variables). A bad or unknown setting is a
+/// BuildError that names it, before anything is written.
+fn request(
+    py: Python<'_>,
+    settings: Option<&Bound<'_, PyDict>>,
+    source_date_epoch: Option<u64>,
+    interpreter: Option<HashMap<String, String>>,
+) -> PyResult<BuildOptions> {
+    let vars = interpreter.unwrap_or_default();
+    let version = vars.get("version").and_then(|v| {
+        let (major, minor) = v.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    });
+    let options = BuildOptions {
+        source_date_epoch,
+        interpreter: Interpreter { version, vars },
+        ..BuildOptions::default()
+    };
+    options
+        .with_config_settings(&config_settings(settings)?)
+        .map_err(|e| build_error(py, e.to_string()))
 }
 
 fn result(built: Built) -> (String, Vec<String>) {
     (built.file_name(), built.warnings)
 }
 
-/// Builds a wheel; returns (file name, warnings). `wheel_tag` is the `wheel-tag` config
-/// setting; `interpreter` the running Python's (major, minor).
+/// Builds a wheel; returns (file name, warnings).
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, wheel_tag=None, interpreter=None, python_config=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None))]
 fn build_wheel(
     py: Python<'_>,
     project_dir: PathBuf,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
+    config_settings: Option<&Bound<'_, PyDict>>,
     source_date_epoch: Option<u64>,
-    wheel_tag: Option<String>,
-    interpreter: Option<(u32, u32)>,
-    python_config: Option<HashMap<String, String>>,
+    interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
-    let options = BuildOptions {
-        wheel_tag,
-        interpreter,
-        python_config: python_config.map(|vars| PythonConfig { vars }),
-        ..options(source_date_epoch)
-    };
+    let options = request(py, config_settings, source_date_epoch, interpreter)?;
     run(py, || {
         crate::build_wheel(
             &project_dir,
@@ -112,34 +142,19 @@ fn build_wheel(
     .map(result)
 }
 
-/// Builds an editable wheel; returns (file name, warnings). `editable_mode` is the
-/// `editable-mode` config setting, if given.
+/// Builds an editable wheel; returns (file name, warnings).
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, source_date_epoch=None, editable_mode=None, python_config=None))]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None))]
 fn build_editable(
     py: Python<'_>,
     project_dir: PathBuf,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
+    config_settings: Option<&Bound<'_, PyDict>>,
     source_date_epoch: Option<u64>,
-    editable_mode: Option<String>,
-    python_config: Option<HashMap<String, String>>,
+    interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
-    let mode = match editable_mode.as_deref().map(|m| (m, EditableMode::parse(m))) {
-        None => None,
-        Some((_, Some(mode))) => Some(mode),
-        Some((given, None)) => {
-            return Err(build_error(
-                py,
-                format!("the config setting `editable-mode` must be \"pth\" or \"strict\", got `{given}`; pass -C editable-mode=strict (or pth)"),
-            ))
-        }
-    };
-    let options = BuildOptions {
-        editable_mode: mode,
-        python_config: python_config.map(|vars| PythonConfig { vars }),
-        ..options(source_date_epoch)
-    };
+    let options = request(py, config_settings, source_date_epoch, interpreter)?;
     run(py, || {
         crate::build_editable(
             &project_dir,
@@ -153,26 +168,28 @@ fn build_editable(
 
 /// Builds an sdist; returns (file name, warnings).
 #[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, source_date_epoch=None))]
+#[pyo3(signature = (project_dir, out_dir, config_settings=None, source_date_epoch=None))]
 fn build_sdist(
     py: Python<'_>,
     project_dir: PathBuf,
     out_dir: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
     source_date_epoch: Option<u64>,
 ) -> PyResult<(String, Vec<String>)> {
-    run(py, || {
-        crate::build_sdist(&project_dir, &out_dir, &options(source_date_epoch))
-    })
-    .map(result)
+    let options = request(py, config_settings, source_date_epoch, None)?;
+    run(py, || crate::build_sdist(&project_dir, &out_dir, &options)).map(result)
 }
 
 /// Writes the .dist-info directory; returns (its name, warnings).
 #[pyfunction]
+#[pyo3(signature = (project_dir, metadata_directory, config_settings=None))]
 fn prepare_metadata(
     py: Python<'_>,
     project_dir: PathBuf,
     metadata_directory: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(String, Vec<String>)> {
+    request(py, config_settings, None, None)?;
     run(py, || {
         crate::prepare_metadata(&project_dir, &metadata_directory)
     })
@@ -189,15 +206,16 @@ type Listing = (
 );
 
 /// Lists what an artifact (`wheel`, `sdist` or `editable`) would contain, from the same
-/// manifest the build writes; the wheel's extension modules are compiled for it.
+/// manifest the build writes, laid out by the list writer; the wheel's extension modules are
+/// compiled for it (an editable wheel's into its build directory only).
 #[pyfunction]
-#[pyo3(signature = (project_dir, kind, interpreter=None, python_config=None))]
+#[pyo3(signature = (project_dir, kind, config_settings=None, interpreter=None))]
 fn list_files(
     py: Python<'_>,
     project_dir: PathBuf,
     kind: &str,
-    interpreter: Option<(u32, u32)>,
-    python_config: Option<HashMap<String, String>>,
+    config_settings: Option<&Bound<'_, PyDict>>,
+    interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<Listing> {
     let kind = match kind {
         "wheel" => crate::ArtifactKind::Wheel,
@@ -205,21 +223,15 @@ fn list_files(
         "editable" => crate::ArtifactKind::Editable,
         other => return Err(build_error(py, format!("unknown artifact kind `{other}`"))),
     };
-    let options = BuildOptions {
-        interpreter,
-        python_config: python_config.map(|vars| PythonConfig { vars }),
-        ..BuildOptions::default()
-    };
+    let options = request(py, config_settings, None, interpreter)?;
     run(py, || {
-        let manifest = crate::list_artifact(&project_dir, kind, &options)?;
-        let members = manifest.origins(&project_dir);
-        let left_out = manifest
+        let listing = crate::list_artifact(&project_dir, kind, &options)?;
+        let left_out = listing
             .left_out
             .iter()
             .map(|(path, why)| (path.clone(), why.describe().to_string()))
             .collect();
-        let tag = manifest.tag.as_ref().map(|t| t.tag.file_part());
-        Ok((members, left_out, tag, manifest.warnings))
+        Ok((listing.members, left_out, listing.tag, listing.warnings))
     })
 }
 

@@ -7,8 +7,9 @@ Projects use it with::
     build-backend = "rustbackend"
 
 The hooks below are thin: they read the process's facts (working directory,
-SOURCE_DATE_EPOCH), call the native core and log its warnings. The native module is
-imported only when a hook runs, so importing this package stays cheap.
+SOURCE_DATE_EPOCH, the interpreter's sysconfig), hand them and the config settings to the
+native core, which parses and checks every setting, and log its warnings. The native module
+is imported only when a hook runs, so importing this package stays cheap.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 # the names are only needed by type checkers, which treat this constant like typing's.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Dict, List, Optional
 
 __version__ = "0.1.0"
 
@@ -35,10 +36,6 @@ __all__ = [
     "prepare_metadata_for_build_editable",
     "prepare_metadata_for_build_wheel",
 ]
-
-
-#: config_settings keys rustbackend understands.
-KNOWN_CONFIG_SETTINGS: frozenset = frozenset({"editable-mode", "wheel-tag", "jobs", "build-dir"})
 
 
 class BuildError(Exception):
@@ -78,30 +75,16 @@ def _report(level: int, message: str) -> None:
         sys.stderr.write(f"rustbackend: {'warning: ' if level >= 30 else ''}{message}\n")
 
 
-def _check_config_settings(config_settings: "Optional[Mapping[str, Any]]") -> None:
-    for key in sorted(config_settings or {}):
-        if key not in KNOWN_CONFIG_SETTINGS:
-            _report(30, f"ignoring unknown config setting {key!r}")
-
-
-def _python_config(config_settings: "Optional[Mapping[str, Any]]" = None) -> "Dict[str, str]":
-    """The running interpreter's facts for compiling extension modules (and `-C jobs=N`:
-    how many compilers run at once; `-C build-dir=DIR`: where the work is kept)."""
+def _interpreter() -> "Dict[str, str]":
+    """The running interpreter's facts for compiling extension modules and tagging them:
+    its version and the sysconfig variables a compiler needs."""
     import sysconfig
 
-    config = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
-    config["include"] = sysconfig.get_paths()["include"]
-    config["executable"] = sys.executable
-    config["jobs"] = _single_setting(config_settings, "jobs") or ""
-    config["build-dir"] = _single_setting(config_settings, "build-dir") or ""
-    return config
-
-
-def _single_setting(config_settings: "Optional[Mapping[str, Any]]", key: str) -> "Optional[str]":
-    value = (config_settings or {}).get(key)
-    if value is not None and not isinstance(value, str):
-        raise BuildError(f"the config setting `{key}` must be given once, as a string; got {value!r}")
-    return value
+    facts = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
+    facts["include"] = sysconfig.get_paths()["include"]
+    facts["executable"] = sys.executable
+    facts["version"] = "%d.%d" % sys.version_info[:2]
+    return facts
 
 
 def _warn(warnings: "List[str]") -> None:
@@ -140,8 +123,7 @@ def prepare_metadata_for_build_wheel(
     metadata_directory: str, config_settings: "Optional[Dict[str, Any]]" = None
 ) -> str:
     """PEP 517: write the .dist-info directory and return its name."""
-    _check_config_settings(config_settings)
-    name, warnings = _core().prepare_metadata(os.getcwd(), metadata_directory)
+    name, warnings = _core().prepare_metadata(os.getcwd(), metadata_directory, config_settings)
     _warn(warnings)
     return name
 
@@ -159,11 +141,9 @@ def build_wheel(
     metadata_directory: "Optional[str]" = None,
 ) -> str:
     """PEP 517: build a wheel into wheel_directory and return its file name."""
-    _check_config_settings(config_settings)
-    tag = _single_setting(config_settings, "wheel-tag")
     name, warnings = _core().build_wheel(
-        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), tag,
-        tuple(sys.version_info[:2]), _python_config(config_settings),
+        os.getcwd(), wheel_directory, metadata_directory, config_settings, _source_date_epoch(),
+        _interpreter(),
     )
     _warn(warnings)
     _report(20, f"built {name} from {os.getcwd()}")
@@ -176,11 +156,9 @@ def build_editable(
     metadata_directory: "Optional[str]" = None,
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
-    _check_config_settings(config_settings)
-    mode = _single_setting(config_settings, "editable-mode")
     name, warnings = _core().build_editable(
-        os.getcwd(), wheel_directory, metadata_directory, _source_date_epoch(), mode,
-        _python_config(config_settings),
+        os.getcwd(), wheel_directory, metadata_directory, config_settings, _source_date_epoch(),
+        _interpreter(),
     )
     _warn(warnings)
     _report(20, f"built {name} (editable) from {os.getcwd()}")
@@ -189,8 +167,9 @@ def build_editable(
 
 def build_sdist(sdist_directory: str, config_settings: "Optional[Dict[str, Any]]" = None) -> str:
     """PEP 517: build an sdist into sdist_directory and return its file name."""
-    _check_config_settings(config_settings)
-    name, warnings = _core().build_sdist(os.getcwd(), sdist_directory, _source_date_epoch())
+    name, warnings = _core().build_sdist(
+        os.getcwd(), sdist_directory, config_settings, _source_date_epoch()
+    )
     _warn(warnings)
     _report(20, f"built {name} from {os.getcwd()}")
     return name

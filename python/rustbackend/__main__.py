@@ -104,11 +104,10 @@ def _build(args: argparse.Namespace, out: _Output) -> int:
         with _Progress(f"building the {kind}", out.verbosity >= 0):
             if kind == "wheel":
                 name, warnings = native.build_wheel(
-                    project, out_dir, None, epoch, None, tuple(sys.version_info[:2]),
-                    rustbackend._python_config(),
+                    project, out_dir, None, None, epoch, rustbackend._interpreter(),
                 )
             else:
-                name, warnings = native.build_sdist(project, out_dir, epoch)
+                name, warnings = native.build_sdist(project, out_dir, None, epoch)
         for warning in warnings:
             sys.stderr.write(f"rustbackend: warning: {warning}\n")
         path = os.path.join(out_dir, name)
@@ -120,7 +119,7 @@ def _build(args: argparse.Namespace, out: _Output) -> int:
 def _ls(args: argparse.Namespace, out: _Output) -> int:
     kind = "sdist" if args.sdist else "editable" if args.editable else "wheel"
     files, left_out, tag, warnings = rustbackend._core().list_files(
-        os.path.abspath(args.path), kind, tuple(sys.version_info[:2]), rustbackend._python_config(),
+        os.path.abspath(args.path), kind, None, rustbackend._interpreter(),
     )
     for warning in warnings:
         sys.stderr.write(f"rustbackend: warning: {warning}\n")

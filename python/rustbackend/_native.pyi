@@ -1,38 +1,44 @@
 """Type stubs for the native core (built from src/python.rs)."""
 
 from os import PathLike
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 _Path = Union[str, "PathLike[str]"]
 
 __version__: str
 
+_Settings = Optional[Mapping[str, Union[str, List[str]]]]
+
 def build_wheel(
     project_dir: _Path,
     out_dir: _Path,
     metadata_directory: Optional[_Path] = ...,
+    config_settings: _Settings = ...,
     source_date_epoch: Optional[int] = ...,
-    wheel_tag: Optional[str] = ...,
-    interpreter: Optional[Tuple[int, int]] = ...,
-    python_config: Optional[Dict[str, str]] = ...,
+    interpreter: Optional[Dict[str, str]] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_editable(
     project_dir: _Path,
     out_dir: _Path,
     metadata_directory: Optional[_Path] = ...,
+    config_settings: _Settings = ...,
     source_date_epoch: Optional[int] = ...,
-    editable_mode: Optional[str] = ...,
-    python_config: Optional[Dict[str, str]] = ...,
+    interpreter: Optional[Dict[str, str]] = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_sdist(
-    project_dir: _Path, out_dir: _Path, source_date_epoch: Optional[int] = ...
+    project_dir: _Path,
+    out_dir: _Path,
+    config_settings: _Settings = ...,
+    source_date_epoch: Optional[int] = ...,
 ) -> Tuple[str, List[str]]: ...
-def prepare_metadata(project_dir: _Path, metadata_directory: _Path) -> Tuple[str, List[str]]: ...
+def prepare_metadata(
+    project_dir: _Path, metadata_directory: _Path, config_settings: _Settings = ...
+) -> Tuple[str, List[str]]: ...
 def list_files(
     project_dir: _Path,
     kind: str,
-    interpreter: Optional[Tuple[int, int]] = ...,
-    python_config: Optional[Dict[str, str]] = ...,
+    config_settings: _Settings = ...,
+    interpreter: Optional[Dict[str, str]] = ...,
 ) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]], Optional[str], List[str]]: ...
 def check_project(project_dir: _Path) -> List[str]: ...
 def build_requirements(project_dir: _Path) -> List[str]: ...

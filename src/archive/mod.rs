@@ -1,14 +1,20 @@
-//! Archive writers. They only encode what they are given, in the order given; deciding what
-//! goes in is [`crate::files::walk`]'s job. Both write to a temporary file beside the target and
-//! rename it into place at the end, so a failed build leaves nothing behind.
+//! Archive writers: the wheel's zip (with RECORD), the sdist's gzipped tar, a directory
+//! writer (a prepared `.dist-info`) and a list writer (`rustbackend ls`). They only encode what
+//! they are given, in the order given; deciding what goes in is the manifest's job
+//! ([`crate::artifact`]). Each writes to a temporary file or directory beside the target and
+//! renames it into place at the end, so a failed build leaves nothing behind.
 //!
 //! Reproducibility rules: fixed timestamps (from `SOURCE_DATE_EPOCH` or [`DEFAULT_EPOCH`],
 //! clamped to what zip can hold), modes normalized to 0644 / 0755, uid/gid 0, no owner names.
 
+mod dir_writer;
 pub mod gzip;
+mod list_writer;
 mod sdist_tar;
 mod wheel_zip;
 
+pub use dir_writer::DirWriter;
+pub use list_writer::ListWriter;
 pub use sdist_tar::SdistWriter;
 pub use wheel_zip::{record_hash, TrackedWriter, WheelWriter};
 
@@ -28,6 +34,16 @@ pub const DEFAULT_EPOCH: u64 = 315_532_800;
 /// The default deflate level for wheels and sdists: zlib's default, which the other
 /// backends use too, so artifacts come out the same size (see the benchmark).
 pub const COMPRESSION_LEVEL: u32 = 6;
+
+/// What every writer does with a manifest's entries: take them in order, then finish.
+pub trait ArchiveWriter {
+    /// What finishing gives: the artifact's path, or the listing.
+    type Output;
+    /// Adds entries, in the order given.
+    fn add_all(&mut self, entries: &[Entry]) -> Result<()>;
+    /// Finishes the artifact (renaming it into place) and gives its output.
+    fn finish(self) -> Result<Self::Output>;
+}
 
 /// What an entry holds.
 #[derive(Debug, Clone)]

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use tempfile::NamedTempFile;
 
 use super::{
-    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, Entry, Part,
+    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
+    Entry, Part,
 };
 use crate::archive::gzip::ParallelGzEncoder;
 use crate::error::{Error, Result};
@@ -19,12 +20,13 @@ pub struct SdistWriter {
     temp: NamedTempFile,
     tar: tar::Builder<ParallelGzEncoder<BufWriter<File>>>,
     epoch: u64,
+    base: String,
 }
 
 impl SdistWriter {
-    /// Starts an sdist that will be renamed to `target` by [`SdistWriter::finish`], gzipping
-    /// at `level` (0-9).
-    pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
+    /// Starts an sdist that will be renamed to `target` when finished, gzipping at `level`
+    /// (0-9); every entry goes under the top directory `base`.
+    pub fn create(target: &Path, base: &str, epoch: u64, level: u32) -> Result<Self> {
         let (temp, file) = open_temp_beside(target)?;
         let gz = ParallelGzEncoder::new(BufWriter::new(file), epoch, level)
             .map_err(|e| Error::io("write", target, e))?;
@@ -35,6 +37,7 @@ impl SdistWriter {
             temp,
             tar,
             epoch,
+            base: base.to_string(),
         })
     }
 
@@ -42,27 +45,6 @@ impl SdistWriter {
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
         let opened = entry.open()?;
         self.append(entry, opened.len, opened.executable, opened.reader)
-    }
-
-    /// Adds entries in order; files smaller than [`PARALLEL_LIMIT`](super::PARALLEL_LIMIT) are read
-    /// in parallel, in batches of at most [`BATCH_BYTES`](super::BATCH_BYTES), while the tar stream
-    /// stays in the order given.
-    pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
-        for part in split_for_parallel(entries)? {
-            match part {
-                Part::Large(entry) => self.add(entry)?,
-                Part::Batch(batch) => {
-                    let contents: Vec<Result<std::borrow::Cow<'_, [u8]>>> = batch
-                        .par_iter()
-                        .map(|(entry, len, _)| entry.read_all(*len))
-                        .collect();
-                    for ((entry, len, executable), data) in batch.iter().zip(contents) {
-                        self.append(entry, *len, *executable, &*data?)?;
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Appends one member: a header (with a pax record for a long or non-ASCII path), then
@@ -82,12 +64,12 @@ impl SdistWriter {
         header.set_uid(0);
         header.set_gid(0);
         // Paths that do not fit a ustar header, or are not ASCII, go in a pax record.
-        if !entry.path.is_ascii() || header.set_path(&entry.path).is_err() {
+        let path = format!("{}/{}", self.base, entry.path);
+        if !path.is_ascii() || header.set_path(&path).is_err() {
             self.tar
-                .append_pax_extensions([("path", entry.path.as_bytes())])
+                .append_pax_extensions([("path", path.as_bytes())])
                 .map_err(|e| Error::io("write", &self.target, e))?;
-            let short: String = entry
-                .path
+            let short: String = path
                 .chars()
                 .filter(char::is_ascii)
                 .rev()
@@ -105,9 +87,34 @@ impl SdistWriter {
             .append(&header, reader)
             .map_err(|e| copy_error(&self.target, e))
     }
+}
+
+impl ArchiveWriter for SdistWriter {
+    type Output = PathBuf;
+
+    /// Adds entries in order; files smaller than [`PARALLEL_LIMIT`](super::PARALLEL_LIMIT) are read
+    /// in parallel, in batches of at most [`BATCH_BYTES`](super::BATCH_BYTES), while the tar stream
+    /// stays in the order given.
+    fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
+        for part in split_for_parallel(entries)? {
+            match part {
+                Part::Large(entry) => self.add(entry)?,
+                Part::Batch(batch) => {
+                    let contents: Vec<Result<std::borrow::Cow<'_, [u8]>>> = batch
+                        .par_iter()
+                        .map(|(entry, len, _)| entry.read_all(*len))
+                        .collect();
+                    for ((entry, len, executable), data) in batch.iter().zip(contents) {
+                        self.append(entry, *len, *executable, &*data?)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 
     /// Finishes the archive and moves it into place.
-    pub fn finish(self) -> Result<PathBuf> {
+    fn finish(self) -> Result<PathBuf> {
         let gz = self
             .tar
             .into_inner()

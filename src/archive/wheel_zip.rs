@@ -12,8 +12,8 @@ use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
 
 use super::{
-    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, Entry, Part, Sized,
-    DEFAULT_EPOCH,
+    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
+    Entry, Part, Sized, DEFAULT_EPOCH,
 };
 use crate::error::{Error, Result};
 
@@ -147,12 +147,13 @@ pub struct WheelWriter {
     zip: zip::ZipWriter<TrackedWriter>,
     options: SimpleFileOptions,
     record: String,
+    dist_info: String,
 }
 
 impl WheelWriter {
-    /// Starts a wheel that will be renamed to `target` by [`WheelWriter::finish`], deflating
-    /// at `level` (0-9).
-    pub fn create(target: &Path, epoch: u64, level: u32) -> Result<Self> {
+    /// Starts a wheel that will be renamed to `target` when finished, deflating at `level`
+    /// (0-9); its RECORD goes into the `dist_info` directory.
+    pub fn create(target: &Path, dist_info: &str, epoch: u64, level: u32) -> Result<Self> {
         let (temp, file) = open_temp_beside(target)?;
         let options = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -165,6 +166,7 @@ impl WheelWriter {
             zip: zip::ZipWriter::new(TrackedWriter::new(file)),
             options,
             record: String::new(),
+            dist_info: dist_info.to_string(),
         })
     }
 
@@ -203,6 +205,10 @@ impl WheelWriter {
             .push_str(&record_line(&entry.path, &hasher.finalize(), size));
         Ok(())
     }
+}
+
+impl ArchiveWriter for WheelWriter {
+    type Output = PathBuf;
 
     /// Adds entries in order. Entries are read, hashed and compressed in parallel, in batches of at
     /// most [`BATCH_BYTES`](super::BATCH_BYTES) of input (and
@@ -210,7 +216,7 @@ impl WheelWriter {
     /// [`PARALLEL_LIMIT`](super::PARALLEL_LIMIT) bytes or more is streamed through alone. Each
     /// batch is cut into runs of consecutive entries, each compressed into a small archive by one
     /// worker, and the runs are merged in order: the archive order is the order given.
-    pub fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
+    fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
         for part in split_for_parallel(entries)? {
             let batch = match part {
                 Part::Large(entry) => {
@@ -241,9 +247,9 @@ impl WheelWriter {
         Ok(())
     }
 
-    /// Writes `RECORD` into `dist_info` and moves the wheel into place.
-    pub fn finish(mut self, dist_info: &str) -> Result<PathBuf> {
-        let record_name = format!("{dist_info}/RECORD");
+    /// Writes `RECORD` into the `.dist-info` directory and moves the wheel into place.
+    fn finish(mut self) -> Result<PathBuf> {
+        let record_name = format!("{}/RECORD", self.dist_info);
         self.record
             .push_str(&format!("{},,\n", record_path(&record_name)));
         let options = self.options.external_attributes((0o100_000 | 0o644) << 16);

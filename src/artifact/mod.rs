@@ -13,12 +13,14 @@
 //!   extension sources, the headers beside them and their include directories.
 //! - editable wheel: the `.pth` file (and import finder), the `.data` directories, `.dist-info`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::archive::{Contents, Entry};
+use crate::archive::{ArchiveWriter, Contents, Entry, ListWriter, SdistWriter, WheelWriter};
 use crate::error::Result;
 use crate::files::walk::{self, Excludes, LeftOut};
+use crate::native::incremental;
 use crate::plan::Plan;
+use crate::request::BuildOptions;
 use crate::tags::Inferred;
 
 mod dist_info;
@@ -113,6 +115,9 @@ pub struct Manifest {
     pub tag: Option<Inferred>,
     /// Warnings for the user.
     pub warnings: Vec<String>,
+    /// An editable wheel's compiled extension modules (built file, place next to its
+    /// sources), put in place when the editable wheel is written.
+    pub in_place: Vec<(PathBuf, PathBuf)>,
     /// Holds the compiled extension modules until the wheel is written.
     _compiled: Option<tempfile::TempDir>,
 }
@@ -140,19 +145,93 @@ pub(super) fn secret_warnings(left_out: &[(String, LeftOut)]) -> impl Iterator<I
         .map(|(path, _)| walk::secret_warning(path))
 }
 
+/// What `rustbackend ls` shows of an artifact: every path in archive order with where it
+/// comes from, what was left out and why, the wheel's tag, and the warnings.
+#[derive(Debug)]
+pub struct Listing {
+    /// (archive path, origin) pairs, in archive order.
+    pub members: Vec<(String, String)>,
+    /// Paths (project-relative; directories end in `/`) left out, and why.
+    pub left_out: Vec<(String, LeftOut)>,
+    /// The wheel's tag, for wheels.
+    pub tag: Option<String>,
+    /// Warnings for the user.
+    pub warnings: Vec<String>,
+}
+
 impl Manifest {
-    /// Adds an entry at the end (RECORD, for listings).
-    pub fn push(&mut self, entry: Entry, why: Why) {
-        self.entries.push(entry);
-        self.reasons.push(why);
+    /// The manifest of the artifact `kind`; `out_dir` (where the artifact goes) is never
+    /// packed into an sdist.
+    pub fn of(
+        plan: &Plan,
+        kind: ArtifactKind,
+        options: &BuildOptions,
+        out_dir: Option<&Path>,
+    ) -> Result<Manifest> {
+        match kind {
+            ArtifactKind::Sdist => Manifest::sdist(plan, out_dir),
+            ArtifactKind::Wheel | ArtifactKind::Editable => Manifest::wheel(plan, kind, options),
+        }
     }
 
-    /// Where each entry comes from, for `ls`: (archive path, origin) pairs.
-    pub fn origins(&self, project_dir: &Path) -> Vec<(String, String)> {
-        self.entries
+    /// Gives every entry to `writer`, in order, and finishes it.
+    pub fn write_to<W: ArchiveWriter>(&self, mut writer: W) -> Result<W::Output> {
+        walk::check_archive_paths(self.entries.iter().map(|e| e.path.as_str()))?;
+        writer.add_all(&self.entries)?;
+        writer.finish()
+    }
+
+    /// Writes the artifact into `out_dir` (an editable wheel's compiled modules go next to
+    /// their sources first) and returns its path.
+    pub fn write(&self, plan: &Plan, out_dir: &Path, epoch: u64) -> Result<PathBuf> {
+        let level = plan.compression_level();
+        if self.kind == ArtifactKind::Sdist {
+            let base = plan.sdist_base();
+            let target = out_dir.join(format!("{base}.tar.gz"));
+            return self.write_to(SdistWriter::create(&target, &base, epoch, level)?);
+        }
+        for (built, dest) in &self.in_place {
+            incremental::install(built, dest)?;
+        }
+        let tag = self
+            .tag
+            .as_ref()
+            .map(|t| t.tag.file_part())
+            .unwrap_or_default();
+        let target = out_dir.join(plan.wheel_filename(&tag));
+        self.write_to(WheelWriter::create(
+            &target,
+            &plan.dist_info(),
+            epoch,
+            level,
+        )?)
+    }
+
+    /// What the artifact holds, laid out by the list writer as the artifact's own writer
+    /// lays it out (RECORD last in a wheel; the sdist's top directory), without writing it.
+    pub fn listing(self, plan: &Plan) -> Result<Listing> {
+        let writer = match self.kind {
+            ArtifactKind::Sdist => ListWriter::sdist(&plan.sdist_base()),
+            ArtifactKind::Wheel | ArtifactKind::Editable => ListWriter::wheel(&plan.dist_info()),
+        };
+        let paths = self.write_to(writer)?;
+        let mut origins = self
+            .entries
             .iter()
             .zip(&self.reasons)
-            .map(|(entry, why)| (entry.path.clone(), origin(entry, why, project_dir)))
-            .collect()
+            .map(|(entry, why)| origin(entry, why, &plan.project_dir));
+        let members = paths
+            .into_iter()
+            .map(|path| {
+                let origin = origins.next().unwrap_or_else(|| "<generated>".into());
+                (path, origin)
+            })
+            .collect();
+        Ok(Listing {
+            members,
+            left_out: self.left_out,
+            tag: self.tag.map(|t| t.tag.file_part()),
+            warnings: self.warnings,
+        })
     }
 }

@@ -1,40 +1,18 @@
 //! The sdist's manifest (every project file the rules keep, and always what the wheel is
-//! built from), and writing it under `{name}-{version}/`.
+//! built from); the writer puts it under `{name}-{version}/`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::wheel::{wheel_files, Walked};
 use super::{kept_files, project_relative, secret_warnings, split, ArtifactKind, Member, Why};
-use crate::archive::{Entry, SdistWriter};
+use crate::archive::Entry;
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
 use crate::files::walk::{self, Excludes, LeftOut, WalkOptions};
 use crate::metadata::MetadataFor;
 use crate::plan::pyproject::PYPROJECT;
 use crate::plan::Plan;
-
-/// Writes the sdist into `out_dir`.
-pub fn write_sdist(
-    plan: &Plan,
-    manifest: &Manifest,
-    out_dir: &Path,
-    epoch: u64,
-) -> Result<PathBuf> {
-    let base = plan.sdist_base();
-    let target = out_dir.join(format!("{base}.tar.gz"));
-    let mut writer = SdistWriter::create(&target, epoch, plan.compression_level())?;
-    let prefixed: Vec<Entry> = manifest
-        .entries
-        .iter()
-        .map(|entry| Entry {
-            path: format!("{base}/{}", entry.path),
-            contents: entry.contents.clone(),
-        })
-        .collect();
-    writer.add_all(&prefixed)?;
-    writer.finish()
-}
 
 impl Manifest {
     /// The sdist, with paths relative to its top directory; `out_dir` (the output
@@ -178,6 +156,7 @@ impl Manifest {
             left_out,
             tag: None,
             warnings: all_warnings,
+            in_place: Vec::new(),
             _compiled: None,
         })
     }

@@ -1,134 +1,17 @@
-//! The wheel's and the editable wheel's manifests (the modules' and `.data` files, the
-//! compiled extension modules), the wheel's tag and `.dist-info` files (licenses, SBOMs,
-//! METADATA, WHEEL, entry_points.txt; RECORD last, by the writer), and writing a wheel.
-
-use std::path::{Path, PathBuf};
+//! The wheel's and the editable wheel's manifests, one path with a kind: the modules' files
+//! (the editable wheel's `.pth` or finder instead), the compiled extension modules, the `.data`
+//! files, then `.dist-info` (RECORD last, by the writer).
 
 use super::dist_info::dist_info_members;
 use super::{editable, kept_files, secret_warnings, split, ArtifactKind, Member, Why};
-use crate::archive::{Contents, Entry, WheelWriter};
+use crate::archive::Entry;
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
 use crate::files::walk::{self, FileEntry, LeftOut, WalkOptions};
-use crate::metadata::{self, MetadataFor};
-use crate::native::{self, incremental};
+use crate::native;
 use crate::plan::Plan;
-use crate::tags::{self, Inferred, WheelTag};
+use crate::tags::{self, Inferred};
 use crate::BuildOptions;
-
-/// The tag facts of a pure-Python wheel.
-pub fn pure() -> Inferred {
-    Inferred {
-        tag: WheelTag::pure(),
-        purelib: true,
-        warnings: Vec::new(),
-    }
-}
-
-/// The wheel's tag: `-C wheel-tag`, else `[tool.rustbackend.wheel] tag`, else inferred from
-/// the binaries among `payload`, with `python-tag` / `abi-tag` / `platform-tag` replacing
-/// parts of it.
-pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<Inferred> {
-    let settings = &plan.pyproject.settings;
-    if let Some(text) = &options.wheel_tag {
-        let tag = WheelTag::parse(text)
-            .map_err(|m| Error::Tag(format!("the config setting `wheel-tag`: {m}")))?;
-        return Ok(Inferred {
-            purelib: tag.is_pure(),
-            tag,
-            warnings: Vec::new(),
-        });
-    }
-    if let Some(tag) = &settings.wheel_tag {
-        return Ok(Inferred {
-            purelib: tag.is_pure(),
-            tag: tag.clone(),
-            warnings: Vec::new(),
-        });
-    }
-    let binaries: Vec<(String, std::path::PathBuf)> = payload
-        .iter()
-        .filter(|e| tags::is_binary(&e.path))
-        .filter_map(|e| match &e.contents {
-            Contents::File(source) => Some((e.path.clone(), source.clone())),
-            Contents::Bytes(_) => None,
-        })
-        .collect();
-    let limited_api = settings
-        .ext_modules
-        .iter()
-        .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
-        .max();
-    let mut inferred = tags::infer(
-        &binaries,
-        plan.pyproject.project.requires_python.as_deref(),
-        limited_api,
-        options.interpreter,
-    )
-    .map_err(Error::Tag)?;
-    let [python, abi, platform] = &settings.wheel_tag_parts;
-    if let Some(python) = python {
-        inferred.tag.python = python.clone();
-    }
-    if let Some(abi) = abi {
-        inferred.tag.abi = abi.clone();
-    }
-    if let Some(platform) = platform {
-        inferred.tag.platform = platform.clone();
-    }
-    Ok(inferred)
-}
-
-/// The `.dist-info` files other than RECORD.
-pub fn dist_info_entries(plan: &Plan, tag: &Inferred) -> Vec<Entry> {
-    let dist_info = plan.dist_info();
-    let mut entries = Vec::new();
-    for license in &plan.license_files {
-        entries.push(Entry::file(
-            format!("{dist_info}/licenses/{}", license.archive_path),
-            &license.source,
-        ));
-    }
-    for sbom in &plan.pyproject.settings.wheel_sboms {
-        let name = sbom.rsplit('/').next().unwrap_or(sbom);
-        entries.push(Entry::file(
-            format!("{dist_info}/sboms/{name}"),
-            plan.project_dir.join(sbom),
-        ));
-    }
-    entries.push(Entry::bytes(
-        format!("{dist_info}/METADATA"),
-        plan.metadata(MetadataFor::Wheel),
-    ));
-    entries.push(Entry::bytes(
-        format!("{dist_info}/WHEEL"),
-        metadata::render_wheel_file(tag.purelib, &tag.tag.expand()),
-    ));
-    if let Some(text) = metadata::render_entry_points(&plan.pyproject.project) {
-        entries.push(Entry::bytes(format!("{dist_info}/entry_points.txt"), text));
-    }
-    entries
-}
-
-/// Writes the wheel that `manifest` describes into `out_dir`.
-pub fn write_wheel(
-    plan: &Plan,
-    manifest: &Manifest,
-    out_dir: &Path,
-    epoch: u64,
-) -> Result<PathBuf> {
-    let entries = &manifest.entries;
-    walk::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
-    let tag = manifest
-        .tag
-        .as_ref()
-        .map(|t| t.tag.file_part())
-        .unwrap_or_default();
-    let target = out_dir.join(plan.wheel_filename(&tag));
-    let mut writer = WheelWriter::create(&target, epoch, plan.compression_level())?;
-    writer.add_all(entries)?;
-    writer.finish(&plan.dist_info())
-}
 
 /// The files of the modules and `.data` directories, walked once for wheel and sdist.
 pub(super) struct WheelFiles {
@@ -249,7 +132,7 @@ fn finish_wheel(
             .map(|(path, file, key)| Member::new(Entry::file(path, file.source), Why::Data(key))),
     );
     let (mut entries, mut reasons) = split(members);
-    let tag = wheel_tag(plan, &entries, options)?;
+    let tag = tags::wheel_tag(plan, &entries, options)?;
     let (dist_info, why) = split(dist_info_members(plan, &tag));
     entries.extend(dist_info);
     reasons.extend(why);
@@ -257,33 +140,60 @@ fn finish_wheel(
 }
 
 impl Manifest {
-    /// The regular wheel: compiles the extension modules (into a temporary directory that
-    /// lives as long as the manifest) and infers the tag from the binaries.
-    pub fn wheel(plan: &Plan, options: &BuildOptions) -> Result<Manifest> {
-        let files = wheel_files(plan, Walked::All)?;
+    /// The wheel, or the editable wheel (`kind`, in the mode `-C editable-mode` or the
+    /// project sets). A wheel's extension modules are compiled into a temporary directory that
+    /// lives as long as the manifest, and the tag is inferred from the binaries. An editable
+    /// wheel's are compiled in a build directory kept between runs (only what changed is
+    /// compiled again) and recorded in [`Manifest::in_place`]: writing the editable wheel puts
+    /// them next to their sources, where the install imports them from; listing it does not.
+    pub fn wheel(plan: &Plan, kind: ArtifactKind, options: &BuildOptions) -> Result<Manifest> {
+        let editable = kind == ArtifactKind::Editable;
+        let settings = &plan.pyproject.settings;
+        let files = wheel_files(
+            plan,
+            if editable {
+                Walked::DataOnly
+            } else {
+                Walked::All
+            },
+        )?;
         let mut left_out = files.left_out;
         // Sorted by archive path, without duplicates (wheel_files saw to it).
-        let mut members: Vec<Member> = files
-            .modules
-            .into_iter()
-            .map(|(file, why)| Member::new(Entry::file(file.archive_path, file.source), why))
-            .collect();
-        let config = options.python_config.clone().unwrap_or_default();
-        // `-C build-dir` keeps the work for the next build; by default it is thrown away.
-        let (compiled, build_dir) = match native::chosen_build_dir(plan, &config) {
-            Some(dir) => (None, dir),
-            None => {
+        let mut members: Vec<Member> = if editable {
+            let mode = options.editable_mode.unwrap_or(settings.editable_mode);
+            editable::editable_entries(plan, mode)?
+                .into_iter()
+                .map(|e| Member::new(e, Why::Editable))
+                .collect()
+        } else {
+            files
+                .modules
+                .into_iter()
+                .map(|(file, why)| Member::new(Entry::file(file.archive_path, file.source), why))
+                .collect()
+        };
+        // `-C build-dir` keeps the work for the next build; an editable install keeps it in
+        // the project's build directory; a wheel's is thrown away.
+        let (compiled, build_dir) = match (native::chosen_build_dir(plan, options), editable) {
+            (Some(dir), _) => (None, dir),
+            (None, true) => (None, native::default_build_dir(plan, &options.interpreter)),
+            (None, false) => {
                 let temp = tempfile::tempdir()
                     .map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
                 let dir = temp.path().to_path_buf();
                 (Some(temp), dir)
             }
         };
-        let settings = &plan.pyproject.settings;
-        for (built, module) in native::build_all(plan, &config, &build_dir)?
+        let module_root = plan.project_dir.join(&plan.layout.module_root);
+        let mut in_place = Vec::new();
+        for (built, module) in native::build_all(plan, options, &build_dir)?
             .into_iter()
             .zip(&settings.ext_modules)
         {
+            if editable {
+                in_place.push((built.file, module_root.join(&built.archive_path)));
+                continue;
+            }
             // A stale build in the source tree is replaced by the fresh one.
             left_out.retain(|(path, _)| {
                 walk::strip_dir(path, &plan.layout.module_root) != built.archive_path
@@ -299,58 +209,27 @@ impl Manifest {
         }
         let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
         let mut warnings = plan.warnings.clone();
-        warnings.extend(tag.warnings.iter().cloned());
-        warnings.extend(secret_warnings(&left_out));
-        warnings.extend(ignored_warning(&left_out));
+        if !editable {
+            warnings.extend(tag.warnings.iter().cloned());
+            warnings.extend(secret_warnings(&left_out));
+            warnings.extend(ignored_warning(&left_out));
+        }
         left_out.sort();
         Ok(Manifest {
-            kind: ArtifactKind::Wheel,
+            kind,
             entries,
             reasons,
             left_out,
             tag: Some(tag),
             warnings,
+            in_place,
             _compiled: compiled,
-        })
-    }
-
-    /// The editable wheel in `mode`; the extension modules are compiled in a build
-    /// directory kept between runs (only what changed is compiled again) and put next to
-    /// their sources, where the editable install imports them from.
-    pub fn editable(
-        plan: &Plan,
-        mode: crate::plan::pyproject::settings::EditableMode,
-        options: &BuildOptions,
-    ) -> Result<Manifest> {
-        let config = options.python_config.clone().unwrap_or_default();
-        let build_dir = native::chosen_build_dir(plan, &config)
-            .unwrap_or_else(|| native::default_build_dir(plan, &config));
-        let module_root = plan.project_dir.join(&plan.layout.module_root);
-        for built in native::build_all(plan, &config, &build_dir)? {
-            incremental::install(&built.file, &module_root.join(&built.archive_path))?;
-        }
-        let files = wheel_files(plan, Walked::DataOnly)?;
-        let members: Vec<Member> = editable::editable_entries(plan, mode)?
-            .into_iter()
-            .map(|e| Member::new(e, Why::Editable))
-            .collect();
-        let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
-        let mut left_out = files.left_out;
-        left_out.sort();
-        Ok(Manifest {
-            kind: ArtifactKind::Editable,
-            entries,
-            reasons,
-            left_out,
-            tag: Some(tag),
-            warnings: plan.warnings.clone(),
-            _compiled: None,
         })
     }
 
     /// The `.dist-info` directory that `prepare_metadata_for_build_*` writes (without RECORD).
     pub fn prepared_metadata(plan: &Plan) -> Manifest {
-        let (entries, reasons) = split(dist_info_members(plan, &pure()));
+        let (entries, reasons) = split(dist_info_members(plan, &tags::pure()));
         Manifest {
             kind: ArtifactKind::Wheel,
             entries,
@@ -358,6 +237,7 @@ impl Manifest {
             left_out: Vec::new(),
             tag: None,
             warnings: plan.warnings.clone(),
+            in_place: Vec::new(),
             _compiled: None,
         }
     }

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::toolchain::PythonConfig;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
+use crate::request::{BuildOptions, Interpreter};
 /// The build directory an editable install keeps between runs when `-C build-dir` names
 /// none: `build/rustbackend/<interpreter ABI>` in the project (`build/` is never packed).
-pub fn default_build_dir(plan: &Plan, config: &PythonConfig) -> PathBuf {
+pub fn default_build_dir(plan: &Plan, config: &Interpreter) -> PathBuf {
     let abi = config
         .get("EXT_SUFFIX")
         .trim_start_matches('.')
@@ -20,9 +20,11 @@ pub fn default_build_dir(plan: &Plan, config: &PythonConfig) -> PathBuf {
 }
 
 /// The build directory `-C build-dir=DIR` names (relative to the project), if any.
-pub fn chosen_build_dir(plan: &Plan, config: &PythonConfig) -> Option<PathBuf> {
-    let dir = config.get("build-dir").trim();
-    (!dir.is_empty()).then(|| plan.project_dir.join(dir))
+pub fn chosen_build_dir(plan: &Plan, options: &BuildOptions) -> Option<PathBuf> {
+    options
+        .build_dir
+        .as_ref()
+        .map(|dir| plan.project_dir.join(dir))
 }
 
 /// Creates `dir` and, when it is new, a `.gitignore` of `*` at the top of it, so that git

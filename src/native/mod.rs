@@ -15,6 +15,7 @@ pub mod incremental;
 pub mod toolchain;
 use crate::plan::pyproject::settings::{ExtModule, Language};
 use crate::plan::Plan;
+use crate::request::{BuildOptions, Interpreter};
 use rayon::prelude::*;
 
 pub use build_dir::{chosen_build_dir, default_build_dir};
@@ -22,7 +23,6 @@ use build_dir::{prepare_build_dir, within};
 use compile::link;
 use cython::cython_wants_cxx;
 use toolchain::run;
-pub use toolchain::PythonConfig;
 
 /// A compiled extension: where it goes in the wheel and where it was written.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ struct Unit<'a> {
 /// version of Cython that translates (part of every translation's key) and the hashes read.
 struct Context<'a> {
     plan: &'a Plan,
-    config: &'a PythonConfig,
+    config: &'a Interpreter,
     root: PathBuf,
     cython_version: String,
     hashes: incremental::Hashes,
@@ -78,23 +78,6 @@ impl Context<'_> {
     }
 }
 
-/// `-C jobs=N`: how many compilers run at once (`None`: one per core).
-fn jobs(config: &PythonConfig) -> Result<Option<usize>> {
-    let text = config.get("jobs").trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(Some(n)),
-        _ => Err(Error::ConfigSetting {
-            key: "jobs",
-            problem: format!(
-                "must be a positive number of compilers to run at once, got `{text}`; pass -C jobs=4"
-            ),
-        }),
-    }
-}
-
 /// What an isolated build must install besides rustbackend: Cython, when a module has
 /// `.pyx` sources (`tool.rustbackend.cython` pins it).
 pub fn build_requirements(plan: &Plan) -> Vec<String> {
@@ -116,7 +99,8 @@ pub fn build_requirements(plan: &Plan) -> Vec<String> {
 /// module in parallel (as many at once as there are cores), each module linked into
 /// `build_dir/lib` as soon as its objects are done. A step whose inputs have not changed since it last ran in `build_dir`
 /// is not run again.
-pub fn build_all(plan: &Plan, config: &PythonConfig, build_dir: &Path) -> Result<Vec<Built>> {
+pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Result<Vec<Built>> {
+    let config = &options.interpreter;
     let modules = &plan.pyproject.settings.ext_modules;
     if modules.is_empty() {
         return Ok(Vec::new());
@@ -212,7 +196,7 @@ pub fn build_all(plan: &Plan, config: &PythonConfig, build_dir: &Path) -> Result
             })
             .collect()
     };
-    match jobs(config)? {
+    match options.jobs {
         Some(jobs) => rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()

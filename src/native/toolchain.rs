@@ -1,24 +1,11 @@
 //! The compiler and linker commands: sysconfig's CC, CXX, CFLAGS, CCSHARED, LDSHARED and
 //! LDCXXSHARED as setuptools uses them, and running a step.
 
-use std::collections::HashMap;
 use std::process::Command;
 
 use crate::error::{CompileError, Result};
 use crate::plan::pyproject::settings::{ExtModule, Language};
-/// The facts about the target interpreter that compiling needs.
-#[derive(Debug, Clone, Default)]
-pub struct PythonConfig {
-    /// sysconfig's variables and paths by name: `include`, `EXT_SUFFIX`, `CC`, `CFLAGS`,
-    /// `CCSHARED`, `LDSHARED`.
-    pub vars: HashMap<String, String>,
-}
-
-impl PythonConfig {
-    pub(super) fn get(&self, key: &str) -> &str {
-        self.vars.get(key).map(String::as_str).unwrap_or_default()
-    }
-}
+use crate::request::Interpreter;
 
 pub(super) fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
@@ -67,7 +54,7 @@ pub(super) fn run(mut command: Command, what: &str) -> Result<()> {
 }
 
 /// The file-name suffix of a module: `.abi3.so` for the stable ABI, else EXT_SUFFIX.
-pub(super) fn suffix(module: &ExtModule, config: &PythonConfig) -> String {
+pub(super) fn suffix(module: &ExtModule, config: &Interpreter) -> String {
     match module.py_limited_api {
         Some(_) if cfg!(windows) => ".pyd".into(),
         Some(_) => ".abi3.so".into(),
@@ -77,7 +64,7 @@ pub(super) fn suffix(module: &ExtModule, config: &PythonConfig) -> String {
 
 /// The command (program and leading arguments) sysconfig gives under `key`, or `fallback`.
 pub(super) fn command_words(
-    config: &PythonConfig,
+    config: &Interpreter,
     key: &str,
     fallback: &[&str],
 ) -> (String, Vec<String>) {
@@ -112,7 +99,7 @@ pub(super) fn cxx_for(cc: &str) -> String {
 }
 
 /// The compiler for `language`: sysconfig's CC or CXX (CXX derived from CC when missing).
-pub(super) fn compiler(config: &PythonConfig, language: Language) -> (String, Vec<String>) {
+pub(super) fn compiler(config: &Interpreter, language: Language) -> (String, Vec<String>) {
     let (cc, cc_args) = command_words(config, "CC", &["cc"]);
     match language {
         Language::C | Language::Cython => (cc, cc_args),
@@ -148,8 +135,9 @@ mod tests {
         assert_eq!(cxx_for("cc"), "c++");
         assert_eq!(cxx_for("x86_64-linux-gnu-gcc"), "x86_64-linux-gnu-g++");
         assert_eq!(cxx_for("clang-17"), "clang++-17");
-        let config = PythonConfig {
+        let config = Interpreter {
             vars: [("CC".to_string(), "gcc -pthread".to_string())].into(),
+            ..Interpreter::default()
         };
         assert_eq!(
             compiler(&config, Language::Cxx),

@@ -13,7 +13,6 @@ pub mod version;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::files::walk::{self, Excludes, FileEntry};
-use crate::metadata::{self, MetadataFor};
 use layout::Layout;
 use pep440_rs::Version;
 use pyproject::{PyProject, PYPROJECT};
@@ -152,16 +151,6 @@ impl Plan {
             .iter()
             .map(|f| f.archive_path.clone())
             .collect()
-    }
-
-    /// The core metadata text for a wheel or an sdist.
-    pub fn metadata(&self, target: MetadataFor) -> String {
-        metadata::render_metadata(
-            &self.pyproject.project,
-            &self.version,
-            &self.license_paths(),
-            target,
-        )
     }
 }
 

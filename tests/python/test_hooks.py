@@ -184,16 +184,35 @@ def test_a_panic_on_a_worker_thread_keeps_its_message(backend_venv, tmp_path):
     assert result.stderr == ""
 
 
-def test_output_directory_is_created_and_unknown_settings_warn(backend_venv, sample):
+def test_output_directory_is_created(backend_venv, sample):
     project = sample("single-module")
     result = call(backend_venv, project, """
         import rustbackend
-        print(rustbackend.build_wheel("../new/nested/dir", config_settings={"no-such-setting": "1"}))
+        print(rustbackend.build_wheel("../new/nested/dir", config_settings={"jobs": "1"}))
     """)
     assert result.stdout.strip() == "tinymod-2024.1-py3-none-any.whl"
     assert (project.parent / "new" / "nested" / "dir" / "tinymod-2024.1-py3-none-any.whl").is_file()
-    assert "rustbackend: warning: ignoring unknown config setting 'no-such-setting'" in result.stderr
     assert "rustbackend: built tinymod-2024.1-py3-none-any.whl from " in result.stderr
+
+
+def test_unknown_settings_are_refused_with_a_suggestion(backend_venv, sample):
+    """`-C job=2` is a typo that used to do nothing (pip shows no warning of a successful
+    build): every hook refuses an unknown key, names the closest one, and writes nothing."""
+    project = sample("single-module")
+    result = call(backend_venv, project, """
+        import os, rustbackend
+        for hook, args in [("build_wheel", ("../out",)), ("build_sdist", ("../out",)),
+                           ("build_editable", ("../out",)),
+                           ("prepare_metadata_for_build_wheel", ("../out",))]:
+            try:
+                getattr(rustbackend, hook)(*args, config_settings={"job": "2"})
+            except rustbackend.BuildError as e:
+                print(hook, "BuildError:", e)
+        print("written:", os.listdir("../out") if os.path.isdir("../out") else [])
+    """)
+    for hook in ("build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel"):
+        assert f"{hook} BuildError: unknown config setting `job` (from -C job=...); did you mean `jobs`? rustbackend understands `build-dir`, `editable-mode`, `jobs`, `wheel-tag`" in result.stdout
+    assert "written: []" in result.stdout
 
 
 def test_bad_source_date_epoch_is_a_clear_error(backend_venv, sample):

@@ -302,9 +302,9 @@ def test_a_missing_compiler_says_what_to_install(backend_venv, tmp_path):
     shutil.copytree(SAMPLES / "c-extension", project)
     code = (
         "import rustbackend, sys\n"
-        "config = rustbackend._python_config(); config['CC'] = 'no-such-compiler-here'\n"
+        "config = rustbackend._interpreter(); config['CC'] = 'no-such-compiler-here'\n"
         "try:\n"
-        "    rustbackend._core().build_wheel('.', '../out', None, None, None, (3, 11), config)\n"
+        "    rustbackend._core().build_wheel('.', '../out', None, None, None, config)\n"
         "except rustbackend.BuildError as e:\n"
         "    print(e)\n"
     )
