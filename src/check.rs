@@ -11,7 +11,7 @@ use std::str::FromStr;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::plan::names;
+use crate::names;
 use crate::plan::pyproject::entry_points;
 
 /// Parses `Key: value` headers (with continuation lines) up to the first blank line.

@@ -22,6 +22,7 @@ pub mod check;
 pub mod error;
 pub mod files;
 pub mod metadata;
+pub mod names;
 pub mod native;
 pub mod plan;
 pub mod request;

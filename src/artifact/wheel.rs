@@ -2,16 +2,18 @@
 //! (the editable wheel's `.pth` or finder instead), the compiled extension modules, the `.data`
 //! files, then `.dist-info` (RECORD last, by the writer).
 
+use std::path::PathBuf;
+
 use super::dist_info::dist_info_members;
 use super::{editable, kept_files, secret_warnings, split, ArtifactKind, Member, Why};
-use crate::archive::Entry;
+use crate::archive::{Contents, Entry};
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
 use crate::files::walk::{self, FileEntry, LeftOut, WalkOptions};
 use crate::native;
 use crate::plan::Plan;
-use crate::tags::{self, Inferred};
-use crate::BuildOptions;
+use crate::request::BuildOptions;
+use crate::tags::{self, Inferred, TagChoice};
 
 /// The files of the modules and `.data` directories, walked once for wheel and sdist.
 pub(super) struct WheelFiles {
@@ -132,11 +134,38 @@ fn finish_wheel(
             .map(|(path, file, key)| Member::new(Entry::file(path, file.source), Why::Data(key))),
     );
     let (mut entries, mut reasons) = split(members);
-    let tag = tags::wheel_tag(plan, &entries, options)?;
+    let tag = wheel_tag(plan, &entries, options)?;
     let (dist_info, why) = split(dist_info_members(plan, &tag));
     entries.extend(dist_info);
     reasons.extend(why);
     Ok((entries, reasons, tag))
+}
+
+/// The wheel's tag: the overrides of `-C wheel-tag` and `[tool.rustbackend.wheel]`, else
+/// inferred from the binaries among `payload`.
+fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<Inferred> {
+    let settings = &plan.pyproject.settings;
+    let binaries: Vec<(String, PathBuf)> = payload
+        .iter()
+        .filter(|e| tags::is_binary(&e.path))
+        .filter_map(|e| match &e.contents {
+            Contents::File(source) => Some((e.path.clone(), source.clone())),
+            Contents::Bytes(_) => None,
+        })
+        .collect();
+    let choice = TagChoice {
+        config_setting: options.wheel_tag.as_deref(),
+        project: settings.wheel_tag.as_ref(),
+        parts: settings.wheel_tag_parts.each_ref().map(Option::as_deref),
+        requires_python: plan.pyproject.project.requires_python.as_deref(),
+        limited_api: settings
+            .ext_modules
+            .iter()
+            .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
+            .max(),
+        interpreter: options.interpreter.version,
+    };
+    choice.choose(&binaries).map_err(Error::Tag)
 }
 
 impl Manifest {

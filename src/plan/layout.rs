@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::{Diagnostic, Result};
 use crate::files::walk;
-use crate::plan::names;
+use crate::names;
 use crate::plan::pyproject::PyProject;
 
 /// One top-level module to pack.

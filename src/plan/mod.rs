@@ -7,12 +7,12 @@ pub mod classifiers;
 pub mod git_version;
 pub mod layout;
 pub mod license;
-pub mod names;
 pub mod pyproject;
 pub mod version;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::files::walk::{self, Excludes, FileEntry};
+use crate::names;
 use layout::Layout;
 use pep440_rs::Version;
 use pyproject::{PyProject, PYPROJECT};

@@ -2,11 +2,9 @@
 //! `[tool.rustbackend.wheel] tag`, then the tag inferred from the wheel's binaries with
 //! `python-tag` / `abi-tag` / `platform-tag` replacing parts of it.
 
-use super::{infer, is_binary, Inferred, WheelTag};
-use crate::archive::{Contents, Entry};
-use crate::error::{Error, Result};
-use crate::plan::Plan;
-use crate::request::BuildOptions;
+use std::path::PathBuf;
+
+use super::{infer, Inferred, WheelTag};
 
 /// The tag facts of a pure-Python wheel.
 pub fn pure() -> Inferred {
@@ -17,56 +15,92 @@ pub fn pure() -> Inferred {
     }
 }
 
-/// The wheel's tag: `-C wheel-tag`, else `[tool.rustbackend.wheel] tag`, else inferred from
-/// the binaries among `payload`, with `python-tag` / `abi-tag` / `platform-tag` replacing
-/// parts of it.
-pub fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<Inferred> {
-    let settings = &plan.pyproject.settings;
-    if let Some(text) = &options.wheel_tag {
-        let tag = WheelTag::parse(text)
-            .map_err(|m| Error::Tag(format!("the config setting `wheel-tag`: {m}")))?;
-        return Ok(Inferred {
-            purelib: tag.is_pure(),
-            tag,
-            warnings: Vec::new(),
-        });
+/// Everything besides the binaries that decides a wheel's tag.
+#[derive(Debug, Clone, Default)]
+pub struct TagChoice<'a> {
+    /// `-C wheel-tag`: the whole tag, stronger than anything else.
+    pub config_setting: Option<&'a str>,
+    /// `[tool.rustbackend.wheel] tag`: the whole tag.
+    pub project: Option<&'a WheelTag>,
+    /// `[tool.rustbackend.wheel] python-tag`, `abi-tag`, `platform-tag`: parts that replace
+    /// the inferred tag's.
+    pub parts: [Option<&'a str>; 3],
+    /// `project.requires-python`, for the python tag of binaries without a version suffix.
+    pub requires_python: Option<&'a str>,
+    /// The newest `py-limited-api` minor of the extension modules (an abi3 wheel's floor).
+    pub limited_api: Option<u32>,
+    /// The (major, minor) of the interpreter the build is for.
+    pub interpreter: Option<(u32, u32)>,
+}
+
+impl TagChoice<'_> {
+    /// The wheel's tag for `binaries` (archive path, file on disk).
+    pub fn choose(&self, binaries: &[(String, PathBuf)]) -> Result<Inferred, String> {
+        if let Some(text) = self.config_setting {
+            let tag = WheelTag::parse(text)
+                .map_err(|m| format!("the config setting `wheel-tag`: {m}"))?;
+            return Ok(Inferred {
+                purelib: tag.is_pure(),
+                tag,
+                warnings: Vec::new(),
+            });
+        }
+        if let Some(tag) = self.project {
+            return Ok(Inferred {
+                purelib: tag.is_pure(),
+                tag: tag.clone(),
+                warnings: Vec::new(),
+            });
+        }
+        let mut inferred = infer(
+            binaries,
+            self.requires_python,
+            self.limited_api,
+            self.interpreter,
+        )?;
+        let [python, abi, platform] = self.parts;
+        if let Some(python) = python {
+            inferred.tag.python = python.to_string();
+        }
+        if let Some(abi) = abi {
+            inferred.tag.abi = abi.to_string();
+        }
+        if let Some(platform) = platform {
+            inferred.tag.platform = platform.to_string();
+        }
+        Ok(inferred)
     }
-    if let Some(tag) = &settings.wheel_tag {
-        return Ok(Inferred {
-            purelib: tag.is_pure(),
-            tag: tag.clone(),
-            warnings: Vec::new(),
-        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_come_in_order() {
+        let project = WheelTag::parse("py3-none-linux_x86_64").unwrap();
+        let mut choice = TagChoice {
+            config_setting: Some("cp311-cp311-any"),
+            project: Some(&project),
+            parts: [None, None, Some("any")],
+            ..TagChoice::default()
+        };
+        assert_eq!(
+            choice.choose(&[]).unwrap().tag.file_part(),
+            "cp311-cp311-any"
+        );
+        choice.config_setting = None;
+        assert_eq!(choice.choose(&[]).unwrap().tag, project);
+        choice.project = None;
+        choice.parts = [Some("py2.py3"), None, None];
+        assert_eq!(
+            choice.choose(&[]).unwrap().tag.file_part(),
+            "py2.py3-none-any"
+        );
+        choice.config_setting = Some("py3-none");
+        assert!(choice
+            .choose(&[])
+            .unwrap_err()
+            .starts_with("the config setting `wheel-tag`: `py3-none` is not a wheel tag"));
     }
-    let binaries: Vec<(String, std::path::PathBuf)> = payload
-        .iter()
-        .filter(|e| is_binary(&e.path))
-        .filter_map(|e| match &e.contents {
-            Contents::File(source) => Some((e.path.clone(), source.clone())),
-            Contents::Bytes(_) => None,
-        })
-        .collect();
-    let limited_api = settings
-        .ext_modules
-        .iter()
-        .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
-        .max();
-    let mut inferred = infer(
-        &binaries,
-        plan.pyproject.project.requires_python.as_deref(),
-        limited_api,
-        options.interpreter.version,
-    )
-    .map_err(Error::Tag)?;
-    let [python, abi, platform] = &settings.wheel_tag_parts;
-    if let Some(python) = python {
-        inferred.tag.python = python.clone();
-    }
-    if let Some(abi) = abi {
-        inferred.tag.abi = abi.clone();
-    }
-    if let Some(platform) = platform {
-        inferred.tag.platform = platform.clone();
-    }
-    Ok(inferred)
 }

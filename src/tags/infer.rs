@@ -127,7 +127,7 @@ pub fn infer(
 /// an identifier, as Python would import it.
 fn is_extension_like(name: &str) -> bool {
     name.strip_suffix(".so")
-        .is_some_and(crate::plan::names::is_identifier)
+        .is_some_and(crate::names::is_identifier)
 }
 
 /// One platform tag for all binaries; disagreeing architectures or systems are errors.

@@ -8,7 +8,7 @@ mod infer;
 mod manylinux;
 
 pub use binary::{platform_of, Platform};
-pub use choose::{pure, wheel_tag};
+pub use choose::{pure, TagChoice};
 pub use infer::{infer, is_binary, minimum_python3_minor, Inferred};
 pub use manylinux::manylinux_floor;
 

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use rustbackend::metadata::{self, MetadataFor};
-use rustbackend::plan::names;
+use rustbackend::names;
 use rustbackend::Plan;
 
 use crate::support::{copy_dir, has_python_files};

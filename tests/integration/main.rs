@@ -3,5 +3,7 @@
 mod build;
 mod docs;
 mod fixtures;
+mod layers;
 mod properties;
+mod rules;
 mod support;

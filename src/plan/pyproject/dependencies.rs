@@ -83,7 +83,7 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         .collect();
-    if !crate::plan::names::is_valid_project_name(&name) {
+    if !crate::names::is_valid_project_name(&name) {
         return Err(format!(
             "`{name}` is not a valid project name (letters, digits, `.`, `_`, `-`; starting and ending with a letter or digit)"
         ));
@@ -92,7 +92,7 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
     if let Some(extras) = text[name.len()..].trim_start().strip_prefix('[') {
         let extras = extras.split(']').next().unwrap_or_default();
         for extra in extras.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-            if !crate::plan::names::is_valid_project_name(extra) {
+            if !crate::names::is_valid_project_name(extra) {
                 return Err(format!("`{extra}` is not a valid extra name"));
             }
         }

@@ -4,7 +4,7 @@
 
 use super::fields::{Checker, TableAt};
 use crate::error::Diagnostic;
-use crate::plan::names;
+use crate::names;
 
 /// Whether `value` is an entry point object reference: `pkg.mod` or `pkg.mod:obj.attr`
 /// (readers accept spaces around the colon).

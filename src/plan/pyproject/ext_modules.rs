@@ -3,7 +3,7 @@
 use super::fields::{table_entries, Checker, TableAt};
 use super::settings::project_path;
 use crate::error::Diagnostic;
-use crate::plan::names;
+use crate::names;
 /// The keys of each `[[tool.rustbackend.ext-modules]]` table.
 pub const EXT_MODULE_KEYS: &[&str] = &[
     "name",

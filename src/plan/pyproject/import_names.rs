@@ -2,7 +2,7 @@
 
 use super::fields::{Checker, Spanned, TableAt};
 use crate::error::Diagnostic;
-use crate::plan::names;
+use crate::names;
 
 /// Splits `name ; private` into the name and whether it is marked private; `None` when the
 /// text after the `;` is not `private`.

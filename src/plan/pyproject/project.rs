@@ -15,8 +15,8 @@ use super::files::{read_license, read_readme, License, Readme};
 use super::import_names::read_import_names;
 use super::people::{read_people, Person};
 use crate::error::Diagnostic;
+use crate::names;
 use crate::plan::license;
-use crate::plan::names;
 
 /// The keys the `[project]` table may hold.
 pub const PROJECT_KEYS: &[&str] = &[

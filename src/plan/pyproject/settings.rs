@@ -6,7 +6,7 @@ use super::ext_modules::read_ext_modules;
 pub use super::ext_modules::{ExtModule, Language, DEFAULT_CYTHON, EXT_MODULE_KEYS};
 use super::fields::{Checker, TableAt};
 use crate::error::Diagnostic;
-use crate::plan::names;
+use crate::names;
 
 /// The keys `[tool.rustbackend]` accepts.
 pub const SETTINGS_KEYS: &[&str] = &[
@@ -335,7 +335,7 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
-        let valid = crate::plan::names::normalize(&name) == "cython"
+        let valid = crate::names::normalize(&name) == "cython"
             && pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement.value)
                 .is_ok();
         if valid {
