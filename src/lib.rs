@@ -1,20 +1,26 @@
 //! rustbackend: a Python build backend (PEP 517, PEP 660) with a Rust core.
 //!
-//! One data flow, one module per step:
+//! One data flow; each stage is a module that imports only the stages before it
+//! (`tests/integration/layers.rs` checks the order):
 //!
 //! ```text
-//! pyproject.toml --pyproject--> validated PyProject (or every diagnostic at once)
-//! PyProject --layout--> modules --plan--> Plan (all names derived once)
-//! Plan --manifest--> every entry of an artifact (origin, reason) and what is left out, and why
-//!          (fileset walks the tree, honouring ignore_rules; native compiles ext-modules)
-//! Plan --metadata--> METADATA / PKG-INFO / WHEEL / entry_points.txt text
-//! manifest --wheel / sdist writer--> archive (temp file) --rename--> artifact; ls prints it
+//! pyproject.toml --plan--> Plan: validated [project] and [tool.rustbackend] (every diagnostic
+//!                          at once), the layout, the version, every name derived once
+//! frontend --request--> BuildOptions: every -C setting from one table, the interpreter's facts
+//! Plan + request --native--> compiled extension modules --tags--> the wheel tag
+//! Plan + files + compiled --artifact--> Manifest: every entry (origin, reason), what is left
+//!                          out and why; metadata renders METADATA / WHEEL / entry_points.txt
+//! Manifest --archive writer--> wheel | sdist | .dist-info directory | listing (ls)
 //! ```
+//!
+//! Beneath the flow: [`error`] and [`names`] (the vocabulary), [`files`] (walking a tree,
+//! ignore rules, globs, the default excludes), [`archive`] (encoding only) and [`tags`]
+//! (the tag grammar and reading binaries), none of which knows a project.
 //!
 //! The public functions here are the hooks, free of Python: the pyo3 module in `python.rs`
 //! (behind the `python` feature) only converts arguments and errors. No ambient input is
-//! read here: the caller passes the project directory, the output directory and the
-//! `SOURCE_DATE_EPOCH` value.
+//! read here: the caller passes the project directory, the output directory and a
+//! [`BuildOptions`] (`SOURCE_DATE_EPOCH`, config settings, the interpreter's facts).
 
 pub mod archive;
 pub mod artifact;

@@ -9,6 +9,7 @@ use super::{kept_files, project_relative, secret_warnings, split, ArtifactKind, 
 use crate::archive::Entry;
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
+use crate::files::rules::in_top_level_build_dir;
 use crate::files::walk::{self, Excludes, LeftOut, WalkOptions};
 use crate::metadata::MetadataFor;
 use crate::plan::pyproject::PYPROJECT;
@@ -99,11 +100,7 @@ impl Manifest {
         );
         // The wheel's own files: the walk above took them all unless `sdist.exclude` or the
         // top-level `build/` / `dist/` rule left some out; only then walk them again.
-        let top_level_build = |path: &str| {
-            ["build", "dist"]
-                .iter()
-                .any(|d| path == *d || path.starts_with(&format!("{d}/")))
-        };
+        let top_level_build = in_top_level_build_dir;
         let rewalk = !settings.sdist_exclude.is_empty()
             || plan.layout.modules.iter().any(|m| top_level_build(&m.path))
             || settings
@@ -196,12 +193,10 @@ fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
             headers.sort();
             found.extend(headers.into_iter().map(|h| (h, why())));
         }
-        let inside = |dir: &&String| {
-            !dir.starts_with('/')
-                && !dir.split('/').any(|p| p == "..")
-                && plan.project_dir.join(dir).is_dir()
-        };
-        for dir in module.include_dirs.iter().filter(inside) {
+        // Every include dir is inside the project (the plan checked it); one that does not
+        // exist is the compiler's to report.
+        let exists = |dir: &&String| plan.project_dir.join(dir).is_dir();
+        for dir in module.include_dirs.iter().filter(exists) {
             let walk = walk::walk(&plan.project_dir, dir, plan.walk_options())?;
             found.extend(walk.files.into_iter().map(|f| (f.source, why())));
         }

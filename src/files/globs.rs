@@ -4,6 +4,7 @@
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use super::paths::{outside_project, Outside};
 use crate::error::{Error, Result};
 
 /// Checks a glob for the one dialect every include/exclude/license-files key uses: relative
@@ -12,13 +13,16 @@ pub fn check_glob(glob: &str) -> std::result::Result<(), String> {
     if glob.is_empty() {
         return Err("the glob is empty".into());
     }
-    if glob.starts_with('/') || glob.contains('\\') || glob.get(1..2) == Some(":") {
-        return Err(format!(
-            "`{glob}` must be relative to the project root and use `/`"
-        ));
-    }
-    if glob.split('/').any(|part| part == "..") {
-        return Err(format!("`{glob}` reaches outside the project with `..`"));
+    match outside_project(glob) {
+        Some(Outside::Absolute | Outside::Backslash) => {
+            return Err(format!(
+                "`{glob}` must be relative to the project root and use `/`"
+            ))
+        }
+        Some(Outside::Parent) => {
+            return Err(format!("`{glob}` reaches outside the project with `..`"))
+        }
+        None => {}
     }
     GlobBuilder::new(glob)
         .literal_separator(true)

@@ -57,9 +57,49 @@ pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Resu
     Ok(())
 }
 
+/// How a path named in pyproject.toml fails to stay inside the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    /// It is absolute (`/x`, `C:\x`, `C:/x`).
+    Absolute,
+    /// It uses `\` (paths in pyproject.toml use `/` on every platform).
+    Backslash,
+    /// A `..` component climbs out.
+    Parent,
+}
+
+/// The one inside-the-project rule for paths and globs named in pyproject.toml: relative,
+/// `/`-separated, no `..`, on every platform alike (a backslash is refused on Unix too, so a
+/// project builds the same everywhere).
+pub fn outside_project(path: &str) -> Option<Outside> {
+    if path.contains('\\') {
+        Some(Outside::Backslash)
+    } else if path.starts_with('/') || path.get(1..2) == Some(":") || Path::new(path).is_absolute()
+    {
+        Some(Outside::Absolute)
+    } else if path.split('/').any(|part| part == "..") {
+        Some(Outside::Parent)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn paths_named_in_pyproject_stay_inside() {
+        assert_eq!(outside_project("src/pkg"), None);
+        assert_eq!(outside_project("./src"), None);
+        assert_eq!(outside_project("a..b/c"), None);
+        assert_eq!(outside_project("../src"), Some(Outside::Parent));
+        assert_eq!(outside_project("src/../.."), Some(Outside::Parent));
+        assert_eq!(outside_project("/etc"), Some(Outside::Absolute));
+        assert_eq!(outside_project("C:/x"), Some(Outside::Absolute));
+        assert_eq!(outside_project("src\\pkg"), Some(Outside::Backslash));
+        assert_eq!(outside_project("C:\\x"), Some(Outside::Backslash));
+    }
+
     #[test]
     fn archive_paths_are_checked() {
         assert!(check_archive_paths(["a/b.py", "a/c.py"]).is_ok());

@@ -17,6 +17,15 @@ pub const EXCLUDED_DIRS: &[&str] = &[
     ".ruff_cache",
 ];
 
+/// Top-level directories that build tools write (left out of the sdist only).
+pub const TOP_LEVEL_BUILD_DIRS: &[&str] = &["build", "dist"];
+
+/// Whether a project-relative path is a top-level build directory or lies inside one.
+pub fn in_top_level_build_dir(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or_default();
+    TOP_LEVEL_BUILD_DIRS.contains(&first)
+}
+
 /// Whether a file name is one of the default excludes: bytecode, editor and OS debris.
 pub fn is_junk_file(name: &str) -> bool {
     name.ends_with(".pyc")

@@ -9,6 +9,7 @@ pub use crate::files::globs::Excludes;
 use crate::files::ignore_rules::IgnoreRules;
 
 pub use super::paths::{archive_path, check_archive_paths, strip_dir};
+use super::rules::TOP_LEVEL_BUILD_DIRS;
 pub use super::rules::{
     is_excluded_dir, is_junk_file, is_secret_file, secret_warning, LeftOut, EXCLUDED_DIRS,
 };
@@ -108,7 +109,7 @@ pub fn walk(project_dir: &Path, dir: &str, options: WalkOptions<'_>) -> Result<W
         let build_dir = options.skip_build_dirs
             && walking_root
             && entry.depth() == 1
-            && (name == "dist" || name == "build");
+            && TOP_LEVEL_BUILD_DIRS.contains(&&*name);
         let why = if name == ".git"
             || (!options.everything && (build_dir || is_excluded_dir(&name, entry.path())))
         {

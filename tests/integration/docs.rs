@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use rustbackend::plan::pyproject::settings::{
     DATA_KEYS, EDITABLE_KEYS, SDIST_KEYS, SETTINGS_KEYS, WHEEL_KEYS,
 };
+use rustbackend::request::CONFIG_SETTINGS;
 
 /// The keys in the first column of the README's `[tool.rustbackend]` table.
 fn documented_keys() -> BTreeSet<String> {
@@ -53,4 +54,33 @@ fn readme_documents_every_accepted_key() {
     }
     // The one config_settings key.
     assert!(readme.contains("`editable-mode`"));
+}
+
+/// The README's config settings table lists exactly the `-C` keys of
+/// [`rustbackend::request::CONFIG_SETTINGS`], with the same value and meaning.
+#[test]
+fn readme_documents_every_config_setting() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("\n## Config settings\n")
+        .nth(1)
+        .expect("the README has a config settings section");
+    let section = section.split("\n## ").next().unwrap();
+    let rows: Vec<String> = section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = CONFIG_SETTINGS
+        .iter()
+        .map(|s| format!("| `{}` | {} | {}", s.name, s.value, s.help))
+        .collect();
+    assert_eq!(rows.len(), expected.len(), "{rows:#?}");
+    for (row, want) in rows.iter().zip(&expected) {
+        assert!(
+            row.starts_with(want.as_str()),
+            "README: {row}\nrequest.rs: {want}"
+        );
+    }
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::fields::{Checker, Spanned, TableAt};
 use crate::error::Diagnostic;
+use crate::files::paths::{outside_project, Outside};
 use crate::plan::license;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,26 +33,25 @@ fn read_project_file(
     root: &Path,
     file: &Spanned<&str>,
 ) -> Option<String> {
-    let relative = Path::new(file.value);
-    if relative.is_absolute()
-        || relative
-            .components()
-            .any(|c| c == std::path::Component::ParentDir)
-    {
+    if let Some(outside) = outside_project(file.value) {
+        let (problem, help) = match outside {
+            Outside::Backslash => (
+                "must use `/` between directories",
+                "write the path with `/`, which works on every platform",
+            ),
+            Outside::Absolute | Outside::Parent => (
+                "must name a file inside the project",
+                "use a path relative to the directory of pyproject.toml, without `..`",
+            ),
+        };
         checker.push(
-            Diagnostic::new(
-                key,
-                format!(
-                    "`{key}` must name a file inside the project, got `{}`",
-                    file.value
-                ),
-            )
-            .at(file.span.clone())
-            .help("use a path relative to the directory of pyproject.toml, without `..`"),
+            Diagnostic::new(key, format!("`{key}` {problem}, got `{}`", file.value))
+                .at(file.span.clone())
+                .help(help),
         );
         return None;
     }
-    match std::fs::read(root.join(relative)) {
+    match std::fs::read(root.join(file.value)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {

@@ -6,6 +6,7 @@ use super::ext_modules::read_ext_modules;
 pub use super::ext_modules::{ExtModule, Language, DEFAULT_CYTHON, EXT_MODULE_KEYS};
 use super::fields::{Checker, TableAt};
 use crate::error::Diagnostic;
+use crate::files::paths::{outside_project, Outside};
 use crate::names;
 
 /// The keys `[tool.rustbackend]` accepts.
@@ -226,20 +227,15 @@ pub(super) fn project_path(
     key: &str,
     value: &super::Spanned<&str>,
 ) -> Option<String> {
-    let path = std::path::Path::new(value.value);
-    if path.is_absolute()
-        || value.value.contains('\\')
-        || path
-            .components()
-            .any(|c| c == std::path::Component::ParentDir)
-    {
+    if let Some(outside) = outside_project(value.value) {
+        let problem = match outside {
+            Outside::Backslash => "must use `/` between directories",
+            Outside::Absolute | Outside::Parent => "must be inside the project",
+        };
         checker.push(
-            Diagnostic::new(
-                key,
-                format!("`{key}` must be inside the project, got `{}`", value.value),
-            )
-            .at(value.span.clone())
-            .help("use a path relative to pyproject.toml, with `/` and without `..`"),
+            Diagnostic::new(key, format!("`{key}` {problem}, got `{}`", value.value))
+                .at(value.span.clone())
+                .help("use a path relative to pyproject.toml, with `/` and without `..`"),
         );
         return None;
     }
