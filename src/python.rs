@@ -118,6 +118,34 @@ fn result(built: Built) -> (String, Vec<String>) {
     (built.file_name(), built.warnings)
 }
 
+/// The wheel hooks' one body: builds the wheel or the editable wheel (`kind`).
+#[allow(clippy::too_many_arguments)]
+fn build_any_wheel(
+    py: Python<'_>,
+    kind: crate::ArtifactKind,
+    project_dir: PathBuf,
+    out_dir: PathBuf,
+    metadata_directory: Option<PathBuf>,
+    config_settings: Option<&Bound<'_, PyDict>>,
+    source_date_epoch: Option<u64>,
+    interpreter: Option<HashMap<String, String>>,
+) -> PyResult<(String, Vec<String>)> {
+    let options = request(py, config_settings, source_date_epoch, interpreter)?;
+    let build = match kind {
+        crate::ArtifactKind::Editable => crate::build_editable,
+        _ => crate::build_wheel,
+    };
+    run(py, || {
+        build(
+            &project_dir,
+            &out_dir,
+            metadata_directory.as_deref(),
+            &options,
+        )
+    })
+    .map(result)
+}
+
 /// Builds a wheel; returns (file name, warnings).
 #[pyfunction]
 #[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None))]
@@ -130,16 +158,18 @@ fn build_wheel(
     source_date_epoch: Option<u64>,
     interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
-    let options = request(py, config_settings, source_date_epoch, interpreter)?;
-    run(py, || {
-        crate::build_wheel(
-            &project_dir,
-            &out_dir,
-            metadata_directory.as_deref(),
-            &options,
-        )
-    })
-    .map(result)
+    let kind = crate::ArtifactKind::Wheel;
+    let settings = config_settings;
+    build_any_wheel(
+        py,
+        kind,
+        project_dir,
+        out_dir,
+        metadata_directory,
+        settings,
+        source_date_epoch,
+        interpreter,
+    )
 }
 
 /// Builds an editable wheel; returns (file name, warnings).
@@ -154,16 +184,18 @@ fn build_editable(
     source_date_epoch: Option<u64>,
     interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<(String, Vec<String>)> {
-    let options = request(py, config_settings, source_date_epoch, interpreter)?;
-    run(py, || {
-        crate::build_editable(
-            &project_dir,
-            &out_dir,
-            metadata_directory.as_deref(),
-            &options,
-        )
-    })
-    .map(result)
+    let kind = crate::ArtifactKind::Editable;
+    let settings = config_settings;
+    build_any_wheel(
+        py,
+        kind,
+        project_dir,
+        out_dir,
+        metadata_directory,
+        settings,
+        source_date_epoch,
+        interpreter,
+    )
 }
 
 /// Builds an sdist; returns (file name, warnings).

@@ -304,3 +304,17 @@ def test_an_ignored_version_file_survives_the_sdist_round_trip(backend_venv, tmp
     wheel = tmp_path / "from-sdist" / "vers-4.3.6-py3-none-any.whl"
     assert "vers/version.py" in wheel_names(wheel)
     assert wheel.read_bytes() == (tmp_path / "out" / wheel.name).read_bytes()
+
+
+def test_ls_of_an_editable_native_project_leaves_the_sources_alone(backend_venv, sample, tmp_path):
+    """`ls --editable` compiles into the kept build directory only; the editable build puts
+    the module next to its sources, where the install imports it from."""
+    project = sample("c-extension")
+    package = project / "src" / "acme_fast"
+    before = sorted(p.name for p in package.iterdir())
+    result = ls(backend_venv, project, "--editable")
+    assert sorted(p.name for p in package.iterdir()) == before
+    assert list((project / "build" / "rustbackend").glob("*/lib/acme_fast/_speedups.*"))
+    assert any(line.startswith("acme_fast-0.1.0.dist-info/RECORD") for line in result.stdout.splitlines())
+    hooks(backend_venv, project, tmp_path / "out", "editable")
+    assert [p.name for p in package.glob("_speedups.*")], sorted(p.name for p in package.iterdir())
