@@ -12,3 +12,27 @@ bash scripts/release-build.sh "$RUSTBACKEND_WHEELHOUSE" manylinux-x86_64
 "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
     --only-binary=:all: --platform any --implementation py --abi none --python-version 3.8 \
     -r tests/python/requirements-build.txt -d "$RUSTBACKEND_WHEELHOUSE"
+# With RUSTBACKEND_FREE_THREADED=1 (scripts/test.sh): a free-threaded CPython 3.13 (built once
+# into a cache outside the clone by scripts/free-threaded-python.sh) and a wheelhouse of its
+# own, target/wheelhouse-ft/, with rustbackend's cp313t wheel and the pure-Python wheels the
+# free-threaded tests install. Skipped, with a line, where the interpreter cannot be built.
+if [ "${RUSTBACKEND_FREE_THREADED:-}" = 1 ]; then
+    export RUSTBACKEND_FT_WHEELHOUSE="$ROOT/target/wheelhouse-ft"
+    rm -rf "$RUSTBACKEND_FT_WHEELHOUSE"
+    status=0
+    RUSTBACKEND_FT_PYTHON=$(bash scripts/free-threaded-python.sh 3.13) || status=$?
+    if [ "$status" = 3 ]; then
+        echo "== no free-threaded CPython on this machine: its tests are skipped"
+        unset RUSTBACKEND_FT_PYTHON RUSTBACKEND_FT_WHEELHOUSE
+    elif [ "$status" != 0 ]; then
+        exit "$status"
+    else
+        export RUSTBACKEND_FT_PYTHON
+        bash scripts/release-build.sh "$RUSTBACKEND_FT_WHEELHOUSE" manylinux-x86_64-cp313t
+        "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
+            --only-binary=:all: --platform any --implementation py --abi none --python-version 3.13 \
+            -r tests/python/requirements-build.txt -r tests/python/requirements-free-threaded.txt \
+            -d "$RUSTBACKEND_FT_WHEELHOUSE"
+    fi
+fi
+

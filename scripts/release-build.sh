@@ -5,14 +5,16 @@
 #
 # ARTIFACT is one of sdist, manylinux-x86_64, musllinux-x86_64, manylinux-aarch64 (all four
 # when none is named) and musllinux-aarch64 (built by the release workflow's aarch64
-# runner). OUTDIR is relative to the caller's directory. Wheels are abi3 (CPython >= 3.8),
+# runner); a wheel's name with `-cp313t` or `-cp314t` appended (manylinux-x86_64-cp313t) is
+# that platform's wheel for free-threaded CPython 3.13 or 3.14, which has no abi3. OUTDIR is
+# relative to the caller's directory. The other wheels are abi3 (CPython >= 3.8). All are
 # cross-linked with zig (the pinned `ziglang` package) against glibc 2.17 (manylinux2014) or
 # musl 1.2. Every wheel is checked with `auditwheel show` (its tag must be the one it
 # carries) before it goes into OUTDIR, and everything with `twine check --strict`; the
 # script exits 1 on the first failure. macOS and Windows wheels are built on their own
 # runners by .github/workflows/release.yml.
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64|musllinux-aarch64 ...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64|musllinux-aarch64[-cp313t|-cp314t] ...]" >&2; exit 2; }
 mkdir -p "$1"
 OUTDIR=$(cd "$1" && pwd)
 shift
@@ -23,15 +25,23 @@ source scripts/tools.sh
 # maturin finds zig as `python -m ziglang` on PATH.
 export PATH="$VENV/bin:$PATH"
 
-# build_wheel RUST_TARGET COMPATIBILITY FILE_NAME_TAG AUDITWHEEL_TAG
+# build_wheel RUST_TARGET COMPATIBILITY FILE_NAME_TAG AUDITWHEEL_TAG; with $interpreter set
+# (python3.14t, or the path of a python3.13t), the wheel for that free-threaded CPython
+# instead of the abi3 one: pyo3 has no abi3 there.
 build_wheel() {
-    local target=$1 compat=$2 tag=$3 audit_tag=$4 built
+    local target=$1 compat=$2 tag=$3 audit_tag=$4 built args=()
+    if [ -n "$interpreter" ]; then
+        local version=${interpreter##*python3.}
+        version=${version%t}
+        tag="cp3$version-cp3${version}t-$tag"
+        args=(-i "$interpreter")
+    fi
     rustup target list --installed | grep -qx "$target" || rustup target add "$target" >/dev/null
     echo "== wheel for $tag ($target, zig)"
     local scratch
     scratch=$(mktemp -d)
     if ! maturin build --release --zig --target "$target" --compatibility "$compat" \
-        --compression-level 9 -o "$scratch" >"$scratch/build.log" 2>&1; then
+        "${args[@]}" --compression-level 9 -o "$scratch" >"$scratch/build.log" 2>&1; then
         cat "$scratch/build.log" >&2
         exit 1
     fi
@@ -79,6 +89,17 @@ check_tag() {
 }
 
 for artifact in "${ARTIFACTS[@]}"; do
+    # `<platform>-<arch>-cp313t`: the same wheel for one free-threaded CPython.
+    interpreter=""
+    if [[ $artifact =~ ^(.*)-cp3([0-9]+)t$ ]]; then
+        artifact=${BASH_REMATCH[1]}
+        interpreter="python3.${BASH_REMATCH[2]}t"
+        # maturin knows the sysconfig of 3.14t and later; 3.13t's comes from the interpreter
+        # itself, built once into a cache.
+        if [ "${BASH_REMATCH[2]}" = 13 ]; then
+            interpreter=$(bash scripts/free-threaded-python.sh 3.13)
+        fi
+    fi
     case "$artifact" in
         sdist)
             echo "== sdist"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test from nothing: Rust format and lint checks (for Linux, Windows and macOS),
-# the pinned tool venv and the release-grade backend wheel (scripts/bootstrap.sh), the release
+# the pinned tool venv and the release-grade backend wheel (scripts/bootstrap.sh; with a
+# free-threaded CPython 3.13, built once into ~/.cache/rustbackend, and its cp313t wheel), the release
 # artifacts (scripts/release-build.sh), cargo test (its property test drives the pinned
 # installer), the Rust suite for Windows under Wine, actionlint on the release workflow, then
 # the end-to-end suite that drives real pip, build, uv, installer, twine and mypy in fresh
@@ -19,7 +20,7 @@ for target in x86_64-pc-windows-msvc aarch64-apple-darwin x86_64-apple-darwin; d
     cargo clippy --quiet --target "$target" --all-targets -- -D warnings
     cargo clippy --quiet --target "$target" --features python --lib -- -D warnings
 done
-source scripts/bootstrap.sh
+RUSTBACKEND_FREE_THREADED=1 source scripts/bootstrap.sh
 echo "== python scripts/check_version.py"
 "$VENV/bin/python" scripts/check_version.py
 echo "== actionlint"
@@ -27,8 +28,13 @@ echo "== actionlint"
 echo "== release artifacts (scripts/release-build.sh target/release-artifacts)"
 export RUSTBACKEND_RELEASE_DIR="$ROOT/target/release-artifacts"
 rm -rf "$RUSTBACKEND_RELEASE_DIR"
-bash scripts/release-build.sh "$RUSTBACKEND_RELEASE_DIR" sdist musllinux-x86_64 manylinux-aarch64 >/dev/null
+bash scripts/release-build.sh "$RUSTBACKEND_RELEASE_DIR" sdist musllinux-x86_64 manylinux-aarch64 \
+    manylinux-x86_64-cp314t >/dev/null
 cp "$RUSTBACKEND_WHEELHOUSE"/rustbackend-*.whl "$RUSTBACKEND_RELEASE_DIR/"
+# The cp313t wheel needs a free-threaded 3.13 to build (bootstrap made both, where it can).
+if [ -n "${RUSTBACKEND_FT_WHEELHOUSE:-}" ]; then
+    cp "$RUSTBACKEND_FT_WHEELHOUSE"/rustbackend-*.whl "$RUSTBACKEND_RELEASE_DIR/"
+fi
 ls "$RUSTBACKEND_RELEASE_DIR"
 # pdm pins installer<0.8, which cannot share .venv (installer 1.1.0): its own venv.
 make_venv "$ROOT/.venv-pdm" "$ROOT/tests/python/requirements-pdm.txt"

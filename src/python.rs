@@ -298,7 +298,10 @@ fn _panic_for_test(py: Python<'_>, on_worker: bool) -> PyResult<()> {
     })
 }
 
-#[pymodule]
+/// The module holds no state a thread could race on (the core runs with the GIL released,
+/// and its one shared value is behind a mutex), so a free-threaded interpreter keeps the GIL
+/// disabled when it imports it.
+#[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install_quiet_panic_hook();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

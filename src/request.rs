@@ -61,6 +61,18 @@ impl Interpreter {
     pub fn get(&self, key: &str) -> &str {
         self.vars.get(key).map(String::as_str).unwrap_or_default()
     }
+
+    /// Whether it is a free-threaded build (sysconfig's `Py_GIL_DISABLED`, PEP 703): its
+    /// extension modules carry the `t` ABI flag (`cp313t`) and it has no `abi3`.
+    pub fn free_threaded(&self) -> bool {
+        matches!(self.get("Py_GIL_DISABLED").trim(), "1" | "True" | "true")
+    }
+
+    /// The version and whether the build is free-threaded, as tag inference takes them.
+    pub fn tag_facts(&self) -> Option<(u32, u32, bool)> {
+        self.version
+            .map(|(major, minor)| (major, minor, self.free_threaded()))
+    }
 }
 
 /// Everything a build is given that does not come from the project itself.

@@ -84,6 +84,8 @@ def _interpreter() -> "Dict[str, str]":
     facts["include"] = sysconfig.get_paths()["include"]
     facts["executable"] = sys.executable
     facts["version"] = "%d.%d" % sys.version_info[:2]
+    # 1 on a free-threaded build (PEP 703): its modules carry the `t` ABI flag (cp313t).
+    facts["Py_GIL_DISABLED"] = str(sysconfig.get_config_var("Py_GIL_DISABLED") or 0)
     return facts
 
 

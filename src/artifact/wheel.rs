@@ -163,7 +163,7 @@ fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<I
             .iter()
             .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
             .max(),
-        interpreter: options.interpreter.version,
+        interpreter: options.interpreter.tag_facts(),
     };
     choice.choose(&binaries).map_err(Error::Tag)
 }
@@ -238,6 +238,7 @@ impl Manifest {
         }
         let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
         let mut warnings = plan.warnings.clone();
+        warnings.extend(native::abi_warnings(plan, &options.interpreter));
         if !editable {
             warnings.extend(tag.warnings.iter().cloned());
             warnings.extend(secret_warnings(&left_out));

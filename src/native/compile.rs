@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::toolchain::{command_line, command_words, compiler, is_c_only_flag, run, suffix, words};
+use super::toolchain::{command_line, command_words, compiler, is_c_only_flag, run, words, Abi};
 use super::{incremental, Built, Context, Unit};
 use crate::error::{Error, Result};
 use crate::plan::pyproject::settings::{ExtModule, Language};
@@ -39,9 +39,7 @@ impl Context<'_> {
                 None => command.arg(format!("-D{name}")),
             };
         }
-        if let Some((major, minor)) = module.py_limited_api {
-            command.arg(format!("-DPy_LIMITED_API=0x{major:02X}{minor:02X}0000"));
-        }
+        command.args(Abi::of(module, config).defines(config));
         match &unit.generated {
             Some(generated) => {
                 // Cython's output lives in the build directory: map that to `.` as well, and
@@ -80,7 +78,7 @@ pub(super) fn link(
     let config = context.config;
     let what = format!("the extension module `{}`", module.name);
     let relative = module.name.replace('.', "/");
-    let archive_path = format!("{relative}{}", suffix(module, config));
+    let archive_path = format!("{relative}{}", Abi::of(module, config).suffix(config));
     let output = lib_dir.join(&archive_path);
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;

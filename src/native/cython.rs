@@ -58,7 +58,16 @@ impl Context<'_> {
         };
         let mut command = Command::new(self.config.get("executable"));
         command.current_dir(&self.root).env("PWD", &self.root);
-        command.args(["-m", "cython", "-3", "--depfile"]);
+        command.args(["-m", "cython"]);
+        // Python 3 semantics unless the module's directives name a language level.
+        let directives = &unit.module.cython_directives;
+        if !directives.iter().any(|(name, _)| name == "language_level") {
+            command.arg("-3");
+        }
+        command.arg("--depfile");
+        for (name, value) in directives {
+            command.arg("--directive").arg(format!("{name}={value}"));
+        }
         if unit.language == Language::Cxx {
             command.arg("--cplus");
         }

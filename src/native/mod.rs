@@ -22,7 +22,7 @@ pub use build_dir::{chosen_build_dir, default_build_dir};
 use build_dir::{prepare_build_dir, within};
 use compile::link;
 use cython::cython_wants_cxx;
-use toolchain::run;
+use toolchain::{run, Abi};
 
 /// A compiled extension: where it goes in the wheel and where it was written.
 #[derive(Debug, Clone)]
@@ -76,6 +76,31 @@ impl Context<'_> {
         incremental::record(output, key, &inputs, &self.root)?;
         Ok(true)
     }
+}
+
+/// The one warning for modules that ask for the stable ABI (`py-limited-api` before cp315)
+/// on a free-threaded interpreter, which has none: they are built for the interpreter itself
+/// (a `cp313t` wheel) instead of failing to compile.
+pub fn abi_warnings(plan: &Plan, interpreter: &Interpreter) -> Vec<String> {
+    let modules: Vec<String> = plan
+        .pyproject
+        .settings
+        .ext_modules
+        .iter()
+        .filter(|m| m.py_limited_api.is_some() && Abi::of(m, interpreter) == Abi::VersionSpecific)
+        .map(|m| format!("`{}`", m.name))
+        .collect();
+    if modules.is_empty() {
+        return Vec::new();
+    }
+    let version = interpreter
+        .version
+        .map(|(major, minor)| format!(" {major}.{minor}"))
+        .unwrap_or_default();
+    vec![format!(
+        "free-threaded CPython{version} has no stable ABI (abi3) before 3.15, so {} (py-limited-api) is built for this interpreter only, into a version-specific wheel; py-limited-api = \"cp315\" or later builds for both stable ABIs (abi3.abi3t, PEP 803)",
+        modules.join(", ")
+    )]
 }
 
 /// What an isolated build must install besides rustbackend: Cython, when a module has

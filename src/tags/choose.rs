@@ -29,8 +29,9 @@ pub struct TagChoice<'a> {
     pub requires_python: Option<&'a str>,
     /// The newest `py-limited-api` minor of the extension modules (an abi3 wheel's floor).
     pub limited_api: Option<u32>,
-    /// The (major, minor) of the interpreter the build is for.
-    pub interpreter: Option<(u32, u32)>,
+    /// The (major, minor) of the interpreter the build is for, and whether it is a
+    /// free-threaded build.
+    pub interpreter: Option<(u32, u32, bool)>,
 }
 
 impl TagChoice<'_> {

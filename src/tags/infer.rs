@@ -25,22 +25,29 @@ pub fn is_binary(path: &str) -> bool {
         || name.contains(".so.")
 }
 
-/// The interpreter tag an extension module's file name asks for: `Some("abi3")`,
-/// `Some("cp311")`, or `None` for a plain shared library or a bare `.so`/`.pyd`.
+/// The ABI an extension module's file name asks for: `Some("abi3")`, `Some("abi3t")` (the
+/// stable ABI of free-threaded builds, PEP 803), `Some("cp311")`, `Some("cp313t")` (a
+/// free-threaded interpreter), or `None` for a plain shared library or a bare `.so`/`.pyd`.
 fn extension_abi(name: &str) -> Option<String> {
     let stem = name
         .strip_suffix(".so")
         .or_else(|| name.strip_suffix(".pyd"))?;
     let suffix = stem.rsplit_once('.').map(|(_, s)| s)?;
-    if suffix == "abi3" {
-        return Some("abi3".into());
+    if suffix == "abi3" || suffix == "abi3t" {
+        return Some(suffix.into());
     }
-    // cpython-311-x86_64-linux-gnu, cpython-311d-darwin, cp311-win_amd64
+    // cpython-311-x86_64-linux-gnu, cpython-311d-darwin, cpython-313t-..., cp311-win_amd64,
+    // cp313t-win_amd64
     let version = suffix
         .strip_prefix("cpython-")
         .or_else(|| suffix.strip_prefix("cp"))?;
     let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
-    (digits.len() >= 2).then(|| format!("cp{digits}"))
+    let threaded = if version[digits.len()..].starts_with('t') {
+        "t"
+    } else {
+        ""
+    };
+    (digits.len() >= 2).then(|| format!("cp{digits}{threaded}"))
 }
 
 /// The lowest `3.X` allowed by a requires-python specifier set such as `>=3.9,<4`.
@@ -63,12 +70,13 @@ pub fn minimum_python3_minor(requires_python: &str) -> Option<u32> {
 /// Infers the tag from the wheel's binaries: `binaries` are (archive path, file on disk).
 /// `limited_api` is the newest `py-limited-api` minor the modules were compiled for (the
 /// oldest CPython 3 an abi3 wheel serves); without it, requires-python's lower bound or
-/// `interpreter`, the (major, minor) of the Python running the build.
+/// `interpreter`, the (major, minor) of the Python running the build, and whether it is a
+/// free-threaded build (for a bare `.so`/`.pyd`, which names no interpreter).
 pub fn infer(
     binaries: &[(String, std::path::PathBuf)],
     requires_python: Option<&str>,
     limited_api: Option<u32>,
-    interpreter: Option<(u32, u32)>,
+    interpreter: Option<(u32, u32, bool)>,
 ) -> Result<Inferred, String> {
     if binaries.is_empty() {
         return Ok(Inferred {
@@ -77,14 +85,17 @@ pub fn infer(
             warnings: Vec::new(),
         });
     }
-    let running = interpreter.map(|(major, minor)| format!("cp{major}{minor}"));
+    let running = interpreter.map(|(major, minor, threaded)| {
+        format!("cp{major}{minor}{}", if threaded { "t" } else { "" })
+    });
     let mut full: Option<String> = None;
-    let mut abi3 = false;
+    let (mut abi3, mut abi3t) = (false, false);
     let mut platforms = Vec::new();
     for (path, source) in binaries {
         let name = path.rsplit('/').next().unwrap_or(path);
         match extension_abi(name) {
             Some(abi) if abi == "abi3" => abi3 = true,
+            Some(abi) if abi == "abi3t" => abi3t = true,
             Some(cp) => match &full {
                 Some(other) if *other != cp => {
                     return Err(format!(
@@ -100,16 +111,24 @@ pub fn infer(
         }
         platforms.push((path.clone(), platform_of(source)?));
     }
-    let (python, abi) = match (full, abi3) {
-        (Some(cp), _) => (cp.clone(), cp),
-        (None, true) => {
-            let minor = limited_api
-                .or_else(|| requires_python.and_then(minimum_python3_minor))
-                .or(interpreter.map(|(_, minor)| minor))
-                .unwrap_or(8);
+    let stable_minor = || {
+        limited_api
+            .or_else(|| requires_python.and_then(minimum_python3_minor))
+            .or(interpreter.map(|(_, minor, _)| minor))
+    };
+    let (python, abi) = match (full, abi3, abi3t) {
+        // The python tag of `cp313t` is `cp313`: `t` is an ABI flag.
+        (Some(cp), _, _) => (cp.trim_end_matches('t').to_string(), cp),
+        // PEP 803: built for both stable ABIs at once, from 3.15 on.
+        (None, _, true) => {
+            let minor = stable_minor().unwrap_or(15).max(15);
+            (format!("cp3{minor}"), "abi3.abi3t".to_string())
+        }
+        (None, true, false) => {
+            let minor = stable_minor().unwrap_or(8);
             (format!("cp3{minor}"), "abi3".to_string())
         }
-        (None, false) => ("py3".to_string(), "none".to_string()),
+        (None, false, false) => ("py3".to_string(), "none".to_string()),
     };
     let (platform, warnings) = combine_platforms(&platforms)?;
     Ok(Inferred {
@@ -223,6 +242,22 @@ mod tests {
             Some("cp312")
         );
         assert_eq!(extension_abi("_speedups.so"), None);
+        assert_eq!(
+            extension_abi("_speedups.cpython-313t-x86_64-linux-gnu.so").as_deref(),
+            Some("cp313t")
+        );
+        assert_eq!(
+            extension_abi("_speedups.cp314t-win_amd64.pyd").as_deref(),
+            Some("cp314t")
+        );
+        assert_eq!(
+            extension_abi("_speedups.abi3t.so").as_deref(),
+            Some("abi3t")
+        );
+        assert_eq!(
+            extension_abi("_speedups.cpython-311d-darwin.so").as_deref(),
+            Some("cp311")
+        );
         assert_eq!(extension_abi("libfoo.so.1"), None);
     }
 
@@ -235,7 +270,7 @@ mod tests {
 
     #[test]
     fn no_binaries_is_pure() {
-        let inferred = infer(&[], None, None, Some((3, 11))).unwrap();
+        let inferred = infer(&[], None, None, Some((3, 11, false))).unwrap();
         assert_eq!(inferred.tag, WheelTag::pure());
         assert!(inferred.purelib);
     }

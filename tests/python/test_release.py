@@ -24,6 +24,14 @@ WHEEL_TAGS = {
     "musllinux-x86_64": ("cp38-abi3-musllinux_1_2_x86_64", "musllinux_1_2_x86_64"),
     "manylinux-aarch64": ("cp38-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64", "manylinux_2_17_aarch64"),
 }
+# Wheels for free-threaded CPython, which has no abi3 (the cp313t one is built where
+# scripts/free-threaded-python.sh can build the interpreter it needs: RUSTBACKEND_FT_PYTHON).
+FREE_THREADED_TAGS = {
+    "manylinux-x86_64-cp314t": ("cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64"),
+}
+if os.environ.get("RUSTBACKEND_FT_PYTHON"):
+    FREE_THREADED_TAGS["manylinux-x86_64-cp313t"] = (
+        "cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64")
 # The release wheel's budget: each isolated build of every user's project downloads it
 # (1.79 MB measured for x86_64, 1.80 MB for musllinux; README, "The rustbackend wheel"). It
 # guards against regressions.
@@ -42,7 +50,8 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def wheel_of(release: Path, artifact: str) -> Path:
-    return release / f"rustbackend-{VERSION}-{WHEEL_TAGS[artifact][0]}.whl"
+    tag = {**WHEEL_TAGS, **FREE_THREADED_TAGS}[artifact][0]
+    return release / f"rustbackend-{VERSION}-{tag}.whl"
 
 
 def only(wheel: Path, tmp_path: Path) -> Path:
@@ -53,11 +62,12 @@ def only(wheel: Path, tmp_path: Path) -> Path:
     return house
 
 
-def test_release_holds_the_sdist_and_three_wheels_with_the_right_tags(release: Path) -> None:
+def test_release_holds_the_sdist_and_the_wheels_with_the_right_tags(release: Path) -> None:
     names = sorted(p.name for p in release.iterdir())
-    expected = sorted([f"rustbackend-{VERSION}.tar.gz"] + [wheel_of(release, a).name for a in WHEEL_TAGS])
+    artifacts = [*WHEEL_TAGS, *FREE_THREADED_TAGS]
+    expected = sorted([f"rustbackend-{VERSION}.tar.gz"] + [wheel_of(release, a).name for a in artifacts])
     assert names == expected
-    for artifact, (_, platform) in WHEEL_TAGS.items():
+    for artifact, (_, platform) in {**WHEEL_TAGS, **FREE_THREADED_TAGS}.items():
         # auditwheel, not our own reader, says which platform the binary is good for.
         assert auditwheel_platform(wheel_of(release, artifact)) == platform
     run([TOOLS_BIN / "twine", "check", "--strict", *sorted(release.iterdir())])
@@ -73,6 +83,28 @@ def test_release_wheels_are_abi3_and_small(release: Path) -> None:
         assert "rustbackend/_native.abi3.so" in members
         assert tags and all(t.startswith("Tag: cp38-abi3-") for t in tags), tags
         assert wheel.stat().st_size < WHEEL_BUDGET, f"{wheel.name}: {wheel.stat().st_size} bytes"
+
+
+def test_free_threaded_wheels_are_version_specific_and_small(release: Path) -> None:
+    for artifact, (tag, _) in FREE_THREADED_TAGS.items():
+        wheel = wheel_of(release, artifact)
+        abi = tag.split("-")[1]
+        with zipfile.ZipFile(wheel) as zf:
+            members = zf.namelist()
+            tags = [l for l in zf.read(f"rustbackend-{VERSION}.dist-info/WHEEL").decode().splitlines()
+                    if l.startswith("Tag:")]
+        assert f"rustbackend/_native.cpython-{abi[2:]}-x86_64-linux-gnu.so" in members, members
+        assert tags and all(t.startswith(f"Tag: {tag.split('-')[0]}-{abi}-") for t in tags), tags
+        assert wheel.stat().st_size < WHEEL_BUDGET, f"{wheel.name}: {wheel.stat().st_size} bytes"
+
+
+@pytest.mark.skipif(not os.environ.get("RUSTBACKEND_FT_PYTHON"), reason="no free-threaded CPython 3.13 here")
+def test_cp313t_wheel_builds_a_project_on_free_threaded_python(release: Path, tmp_path: Path) -> None:
+    house = only(wheel_of(release, "manylinux-x86_64-cp313t"), tmp_path)
+    python = os.environ["RUSTBACKEND_FT_PYTHON"]
+    out = run([python, ROOT / "scripts" / "smoke_test_wheel.py", house], cwd=tmp_path).stdout
+    assert "ok: greet-1.2.0-py3-none-any.whl built by rustbackend on Python 3.13" in out
+    assert "greet ok" in out
 
 
 def test_musl_wheel_links_musl_by_the_loader_name(release: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ pub const EXT_MODULE_KEYS: &[&str] = &[
     "language",
     "extra-compile-args",
     "extra-link-args",
+    "cython-directives",
 ];
 
 /// A C extension module to compile.
@@ -39,6 +40,10 @@ pub struct ExtModule {
     pub extra_compile_args: Vec<String>,
     /// Arguments added after the objects and libraries when linking this module.
     pub extra_link_args: Vec<String>,
+    /// Cython compiler directives (`language_level`, `freethreading_compatible`, ...) as
+    /// (name, value) pairs in the file's order, passed to every `.pyx` of this module
+    /// (setup.py's `cythonize(..., compiler_directives=...)`).
+    pub cython_directives: Vec<(String, String)>,
 }
 
 /// The language of an extension module's source file, from its suffix.
@@ -227,6 +232,7 @@ pub(super) fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Ve
                 }
                 parsed
             });
+        let cython_directives = read_cython_directives(checker, &at);
         let cython_cxx = match checker.string(&at, "language", "language = \"c++\"") {
             Some(v) if v.value == "c++" => true,
             Some(v) if v.value == "c" => false,
@@ -250,7 +256,51 @@ pub(super) fn read_ext_modules(checker: &mut Checker, table: &TableAt<'_>) -> Ve
             cython_cxx,
             extra_compile_args,
             extra_link_args,
+            cython_directives,
         });
     }
     modules
+}
+
+/// `cython-directives = { language_level = 3, freethreading_compatible = true }`: each
+/// value a boolean, a number or a string, as Cython's `--directive NAME=VALUE` takes it.
+fn read_cython_directives(checker: &mut Checker, at: &TableAt<'_>) -> Vec<(String, String)> {
+    let key = at.child_key("cython-directives");
+    let example = "cython-directives = { language_level = 3, freethreading_compatible = true }";
+    let Some(table) = checker.table(at, "cython-directives", &key, example) else {
+        return Vec::new();
+    };
+    let mut directives = Vec::new();
+    for (name, item) in table.table.iter() {
+        let value = item.as_value();
+        let text = match value {
+            Some(toml_edit::Value::Boolean(b)) => Some(b.value().to_string()),
+            Some(toml_edit::Value::Integer(i)) => Some(i.value().to_string()),
+            Some(toml_edit::Value::Float(f)) => Some(f.value().to_string()),
+            Some(toml_edit::Value::String(s)) => Some(s.value().to_string()),
+            _ => None,
+        };
+        let problem = match &text {
+            None => Some("must be true, false, a number or a string"),
+            Some(_) if !names::is_identifier(name) => Some("is not a directive name"),
+            Some(text) if text.contains([',', '\n']) => Some("must not hold a comma"),
+            Some(_) => None,
+        };
+        match (problem, text) {
+            (None, Some(text)) => directives.push((name.to_string(), text)),
+            (problem, _) => checker.push(
+                Diagnostic::new(
+                    table.child_key(name),
+                    format!(
+                        "`{}` {}",
+                        table.child_key(name),
+                        problem.unwrap_or_default()
+                    ),
+                )
+                .at(item.span().or_else(|| table.key_span(name)))
+                .help(format!("write it like: {example}")),
+            ),
+        }
+    }
+    directives
 }
