@@ -95,9 +95,10 @@ for artifact in "${ARTIFACTS[@]}"; do
         artifact=${BASH_REMATCH[1]}
         interpreter="python3.${BASH_REMATCH[2]}t"
         # maturin knows the sysconfig of 3.14t and later; 3.13t's comes from the interpreter
-        # itself, built once into a cache.
+        # itself: $RUSTBACKEND_PYTHON_313T (the release workflow's setup-python), or one built
+        # once into a cache.
         if [ "${BASH_REMATCH[2]}" = 13 ]; then
-            interpreter=$(bash scripts/free-threaded-python.sh 3.13)
+            interpreter=${RUSTBACKEND_PYTHON_313T:-$(bash scripts/free-threaded-python.sh 3.13)}
         fi
     fi
     case "$artifact" in

@@ -111,25 +111,10 @@ pub fn infer(
         }
         platforms.push((path.clone(), platform_of(source)?));
     }
-    let stable_minor = || {
-        limited_api
-            .or_else(|| requires_python.and_then(minimum_python3_minor))
-            .or(interpreter.map(|(_, minor, _)| minor))
-    };
-    let (python, abi) = match (full, abi3, abi3t) {
-        // The python tag of `cp313t` is `cp313`: `t` is an ABI flag.
-        (Some(cp), _, _) => (cp.trim_end_matches('t').to_string(), cp),
-        // PEP 803: built for both stable ABIs at once, from 3.15 on.
-        (None, _, true) => {
-            let minor = stable_minor().unwrap_or(15).max(15);
-            (format!("cp3{minor}"), "abi3.abi3t".to_string())
-        }
-        (None, true, false) => {
-            let minor = stable_minor().unwrap_or(8);
-            (format!("cp3{minor}"), "abi3".to_string())
-        }
-        (None, false, false) => ("py3".to_string(), "none".to_string()),
-    };
+    let stable_minor = limited_api
+        .or_else(|| requires_python.and_then(minimum_python3_minor))
+        .or(interpreter.map(|(_, minor, _)| minor));
+    let (python, abi) = python_and_abi(full, abi3, abi3t, stable_minor);
     let (platform, warnings) = combine_platforms(&platforms)?;
     Ok(Inferred {
         tag: WheelTag {
@@ -140,6 +125,26 @@ pub fn infer(
         purelib: false,
         warnings,
     })
+}
+
+/// The python and ABI tags: a version-specific module's interpreter (`cp313t` is `cp313` with
+/// the ABI flag `t`) wins; else the stable ABIs from `stable_minor` on (PEP 803's
+/// `abi3.abi3t` from 3.15); else pure.
+fn python_and_abi(
+    full: Option<String>,
+    abi3: bool,
+    abi3t: bool,
+    stable_minor: Option<u32>,
+) -> (String, String) {
+    match (full, abi3, abi3t) {
+        (Some(cp), _, _) => (cp.trim_end_matches('t').to_string(), cp),
+        (None, _, true) => {
+            let minor = stable_minor.unwrap_or(15).max(15);
+            (format!("cp3{minor}"), "abi3.abi3t".to_string())
+        }
+        (None, true, false) => (format!("cp3{}", stable_minor.unwrap_or(8)), "abi3".into()),
+        (None, false, false) => ("py3".to_string(), "none".to_string()),
+    }
 }
 
 /// A bare `name.so` (no interpreter suffix) is taken as an extension module when its name is
@@ -266,6 +271,29 @@ mod tests {
         assert_eq!(minimum_python3_minor(">=3.9"), Some(9));
         assert_eq!(minimum_python3_minor(">=3.8, <4"), Some(8));
         assert_eq!(minimum_python3_minor("<4"), None);
+    }
+
+    #[test]
+    fn free_threaded_and_stable_abi_tags() {
+        let tags = |full: Option<&str>, abi3, abi3t, minor| {
+            let (python, abi) = python_and_abi(full.map(str::to_string), abi3, abi3t, minor);
+            format!("{python}-{abi}")
+        };
+        assert_eq!(tags(Some("cp313t"), false, false, None), "cp313-cp313t");
+        assert_eq!(tags(Some("cp311"), true, false, Some(9)), "cp311-cp311");
+        assert_eq!(tags(None, true, false, Some(9)), "cp39-abi3");
+        assert_eq!(tags(None, false, true, Some(15)), "cp315-abi3.abi3t");
+        assert_eq!(tags(None, true, true, Some(16)), "cp316-abi3.abi3t");
+        assert_eq!(tags(None, false, true, Some(9)), "cp315-abi3.abi3t");
+        assert_eq!(tags(None, false, false, None), "py3-none");
+        let tag = WheelTag::parse("cp315-abi3.abi3t-manylinux_2_17_x86_64").unwrap();
+        assert_eq!(
+            tag.expand(),
+            [
+                "cp315-abi3-manylinux_2_17_x86_64",
+                "cp315-abi3t-manylinux_2_17_x86_64"
+            ]
+        );
     }
 
     #[test]
