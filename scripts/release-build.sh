@@ -4,8 +4,11 @@
 #   bash scripts/release-build.sh OUTDIR [ARTIFACT ...]
 #
 # ARTIFACT is one of sdist, manylinux-x86_64, musllinux-x86_64, manylinux-aarch64 (all four
-# when none is named) and musllinux-aarch64 (built by the release workflow's aarch64
-# runner); a wheel's name with `-cp313t` or `-cp314t` appended (manylinux-x86_64-cp313t) is
+# when none is named), musllinux-aarch64 (built by the release workflow's aarch64 runner),
+# and for the other architectures cibuildwheel builds on, where a project using rustbackend
+# would find no Rust toolchain: manylinux-i686, manylinux-ppc64le, manylinux-s390x,
+# manylinux-armv7l, musllinux-i686, musllinux-ppc64le, musllinux-armv7l (Rust's
+# s390x-unknown-linux-musl is tier 3: no musllinux s390x wheel); a wheel's name with `-cp313t` or `-cp314t` appended (manylinux-x86_64-cp313t) is
 # that platform's wheel for free-threaded CPython 3.13 or 3.14, which has no abi3. OUTDIR is
 # relative to the caller's directory. The other wheels are abi3 (CPython >= 3.8). All are
 # cross-linked with zig (the pinned `ziglang` package) against glibc 2.17 (manylinux2014) or
@@ -14,7 +17,7 @@
 # script exits 1 on the first failure. macOS and Windows wheels are built on their own
 # runners by .github/workflows/release.yml.
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-x86_64|musllinux-x86_64|manylinux-aarch64|musllinux-aarch64[-cp313t|-cp314t] ...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [sdist|manylinux-<arch>|musllinux-<arch>[-cp313t|-cp314t] ...]" >&2; exit 2; }
 mkdir -p "$1"
 OUTDIR=$(cd "$1" && pwd)
 shift
@@ -46,7 +49,7 @@ build_wheel() {
         exit 1
     fi
     built=$(ls "$scratch"/rustbackend-*.whl)
-    if [[ $target == *-musl ]]; then
+    if [[ $target == *-musl* ]]; then
         built=$(musl_libc_soname "$built" "$scratch" "${target%%-*}")
     fi
     case "$(basename "$built")" in
@@ -64,6 +67,8 @@ build_wheel() {
 # pack`, which recomputes RECORD. Prints the new wheel's path.
 musl_libc_soname() {
     local wheel=$1 scratch=$2 arch=$3 unpacked
+    # Alpine's names for the architectures whose Rust name differs.
+    case "$arch" in i686) arch=x86 ;; powerpc64le) arch=ppc64le ;; esac
     unpacked="$scratch/unpacked"
     "$VENV/bin/wheel" unpack -d "$unpacked" "$wheel" >/dev/null
     find "$unpacked" -name '*.so' -print0 | while IFS= read -r -d '' lib; do
@@ -116,6 +121,22 @@ for artifact in "${ARTIFACTS[@]}"; do
             build_wheel aarch64-unknown-linux-gnu manylinux2014 manylinux2014_aarch64.manylinux_2_17_aarch64 manylinux_2_17_aarch64 ;;
         musllinux-aarch64)
             build_wheel aarch64-unknown-linux-musl musllinux_1_2 musllinux_1_2_aarch64 musllinux_1_2_aarch64 ;;
+        manylinux-i686)
+            build_wheel i686-unknown-linux-gnu manylinux2014 manylinux2014_i686.manylinux_2_17_i686 manylinux_2_17_i686 ;;
+        manylinux-ppc64le)
+            # zig's glibc for ppc64le starts at 2.19: the next policy auditwheel knows is 2_28
+            # (cibuildwheel's default image for ppc64le).
+            build_wheel powerpc64le-unknown-linux-gnu manylinux_2_28 manylinux_2_28_ppc64le manylinux_2_28_ppc64le ;;
+        manylinux-s390x)
+            build_wheel s390x-unknown-linux-gnu manylinux2014 manylinux2014_s390x.manylinux_2_17_s390x manylinux_2_17_s390x ;;
+        manylinux-armv7l)
+            build_wheel armv7-unknown-linux-gnueabihf manylinux2014 manylinux2014_armv7l.manylinux_2_17_armv7l manylinux_2_17_armv7l ;;
+        musllinux-i686)
+            build_wheel i686-unknown-linux-musl musllinux_1_2 musllinux_1_2_i686 musllinux_1_2_i686 ;;
+        musllinux-ppc64le)
+            build_wheel powerpc64le-unknown-linux-musl musllinux_1_2 musllinux_1_2_ppc64le musllinux_1_2_ppc64le ;;
+        musllinux-armv7l)
+            build_wheel armv7-unknown-linux-musleabihf musllinux_1_2 musllinux_1_2_armv7l musllinux_1_2_armv7l ;;
         *) echo "error: unknown artifact $artifact" >&2; exit 2 ;;
     esac
 done

@@ -27,9 +27,18 @@ echo "== actionlint"
 "$VENV/bin/actionlint" -no-color .github/workflows/*.yml
 echo "== release artifacts (scripts/release-build.sh target/release-artifacts)"
 export RUSTBACKEND_RELEASE_DIR="$ROOT/target/release-artifacts"
-rm -rf "$RUSTBACKEND_RELEASE_DIR"
+rm -rf "$RUSTBACKEND_RELEASE_DIR" "$RUSTBACKEND_RELEASE_DIR-second"
+# Two builders at once, each with its own cargo target directory (the link-time optimisation
+# of each wheel runs on one core); the second's wheels join the first's when both are done.
+CARGO_TARGET_DIR="$ROOT/target/release-second" bash scripts/release-build.sh \
+    "$RUSTBACKEND_RELEASE_DIR-second" manylinux-s390x manylinux-armv7l musllinux-i686 \
+    musllinux-ppc64le musllinux-armv7l >/dev/null &
+second=$!
 bash scripts/release-build.sh "$RUSTBACKEND_RELEASE_DIR" sdist musllinux-x86_64 manylinux-aarch64 \
-    manylinux-x86_64-cp314t >/dev/null
+    manylinux-x86_64-cp314t manylinux-i686 manylinux-ppc64le >/dev/null
+wait "$second"
+mv "$RUSTBACKEND_RELEASE_DIR-second"/* "$RUSTBACKEND_RELEASE_DIR/"
+rmdir "$RUSTBACKEND_RELEASE_DIR-second"
 cp "$RUSTBACKEND_WHEELHOUSE"/rustbackend-*.whl "$RUSTBACKEND_RELEASE_DIR/"
 # The cp313t wheel needs a free-threaded 3.13 to build (bootstrap made both, where it can).
 if [ -n "${RUSTBACKEND_FT_WHEELHOUSE:-}" ]; then

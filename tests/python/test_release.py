@@ -23,6 +23,24 @@ WHEEL_TAGS = {
     "manylinux-x86_64": ("cp38-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64"),
     "musllinux-x86_64": ("cp38-abi3-musllinux_1_2_x86_64", "musllinux_1_2_x86_64"),
     "manylinux-aarch64": ("cp38-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64", "manylinux_2_17_aarch64"),
+    # The other architectures cibuildwheel builds on, where a native project would find no
+    # Rust toolchain to build rustbackend from its sdist.
+    "manylinux-i686": ("cp38-abi3-manylinux2014_i686.manylinux_2_17_i686", "manylinux_2_17_i686"),
+    "manylinux-ppc64le": ("cp38-abi3-manylinux_2_28_ppc64le", "manylinux_2_28_ppc64le"),
+    "manylinux-s390x": ("cp38-abi3-manylinux2014_s390x.manylinux_2_17_s390x", "manylinux_2_17_s390x"),
+    "manylinux-armv7l": ("cp38-abi3-manylinux2014_armv7l.manylinux_2_17_armv7l", "manylinux_2_17_armv7l"),
+    "musllinux-i686": ("cp38-abi3-musllinux_1_2_i686", "musllinux_1_2_i686"),
+    "musllinux-ppc64le": ("cp38-abi3-musllinux_1_2_ppc64le", "musllinux_1_2_ppc64le"),
+    "musllinux-armv7l": ("cp38-abi3-musllinux_1_2_armv7l", "musllinux_1_2_armv7l"),
+}
+# Release wheels that run under qemu-user with Debian's CPython for their architecture:
+# (Debian's architecture name, what platform.machine() says there).
+FOREIGN = {
+    "manylinux-aarch64": ("arm64", "aarch64"),
+    "manylinux-i686": ("i386", "i686"),
+    "manylinux-ppc64le": ("ppc64el", "ppc64le"),
+    "manylinux-s390x": ("s390x", "s390x"),
+    "manylinux-armv7l": ("armhf", "armv7l"),
 }
 # Wheels for free-threaded CPython, which has no abi3 (the cp313t one is built where
 # scripts/free-threaded-python.sh can build the interpreter it needs: RUSTBACKEND_FT_PYTHON).
@@ -107,12 +125,16 @@ def test_cp313t_wheel_builds_a_project_on_free_threaded_python(release: Path, tm
     assert "greet ok" in out
 
 
-def test_musl_wheel_links_musl_by_the_loader_name(release: Path, tmp_path: Path) -> None:
-    with zipfile.ZipFile(wheel_of(release, "musllinux-x86_64")) as zf:
+@pytest.mark.parametrize("artifact", [a for a in WHEEL_TAGS if a.startswith("musllinux")])
+def test_musl_wheel_links_musl_by_the_loader_name(artifact: str, release: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(wheel_of(release, artifact)) as zf:
         lib = tmp_path / "native.so"
         lib.write_bytes(zf.read("rustbackend/_native.abi3.so"))
     needed = run([TOOLS_BIN / "patchelf", "--print-needed", lib]).stdout.split()
-    assert needed == ["libc.musl-x86_64.so.1"]
+    # The name Alpine gives musl for the architecture (x86, armv7; musl's loader takes any
+    # `libc.` name as itself).
+    arch = artifact.split("-", 1)[1].replace("i686", "x86").replace("armv7l", "armv7")
+    assert needed == [f"libc.musl-{arch}.so.1"]
 
 
 def pyenv_pythons() -> List[str]:
@@ -162,24 +184,29 @@ def test_sdist_builds_and_installs_from_source_with_pip(release: Path, tmp_path:
     assert native.endswith(".abi3.so") and str(venv.path) in native
 
 
-def aarch64_python() -> Path:
-    """CPython for aarch64 from Debian's packages, unpacked by scripts/aarch64-python.sh."""
-    root = ROOT / "target" / "aarch64-python"
+def foreign_python(arch: str) -> tuple:
+    """CPython for a Debian architecture, unpacked by scripts/foreign-python.sh (once, into
+    target/); returns (its python3, the qemu-user command that runs it)."""
+    root = ROOT / "target" / f"{arch}-python"
     python = root / "usr" / "bin" / "python3"
+    qemu = {"arm64": "qemu-aarch64", "armhf": "qemu-arm", "i386": "qemu-i386",
+            "ppc64el": "qemu-ppc64le", "s390x": "qemu-s390x"}[arch]
     if not python.exists():
-        proc = subprocess.run(["bash", ROOT / "scripts" / "aarch64-python.sh", root],
+        proc = subprocess.run(["bash", ROOT / "scripts" / "foreign-python.sh", arch, root],
                               capture_output=True, text=True)
         if proc.returncode == 3:
             pytest.skip(proc.stderr.strip())
         assert proc.returncode == 0, proc.stdout + proc.stderr
-    return python
+    return python, qemu
 
 
-def test_aarch64_wheel_imports_and_builds_under_qemu(release: Path, tmp_path: Path) -> None:
-    python = aarch64_python()
+@pytest.mark.parametrize("artifact", FOREIGN)
+def test_foreign_wheel_imports_and_builds_under_qemu(artifact: str, release: Path, tmp_path: Path) -> None:
+    arch, machine = FOREIGN[artifact]
+    python, qemu = foreign_python(arch)
     root = python.parents[2]
     site = tmp_path / "site"
-    with zipfile.ZipFile(wheel_of(release, "manylinux-aarch64")) as zf:
+    with zipfile.ZipFile(wheel_of(release, artifact)) as zf:
         zf.extractall(site)
     project = copy_sample("src-basic", tmp_path / "src")
     code = (
@@ -189,8 +216,8 @@ def test_aarch64_wheel_imports_and_builds_under_qemu(release: Path, tmp_path: Pa
         "print(rustbackend.build_wheel(sys.argv[2]))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(site), PYTHONHOME=str(root / "usr"), QEMU_LD_PREFIX=str(root))
-    out = run(["qemu-aarch64", "-L", root, python, "-c", code, project, tmp_path], env=env).stdout.split()
-    assert out == ["aarch64", "greet-1.2.0-py3-none-any.whl"]
+    out = run([qemu, "-L", root, python, "-c", code, project, tmp_path], env=env).stdout.split()
+    assert out == [machine, "greet-1.2.0-py3-none-any.whl"]
     with zipfile.ZipFile(tmp_path / "greet-1.2.0-py3-none-any.whl") as zf:
         assert "greet/__init__.py" in zf.namelist()
 
