@@ -21,7 +21,13 @@ command -v apt-get >/dev/null && command -v "$qemu" >/dev/null || {
     echo "needs apt-get and $qemu (Debian's qemu-user)" >&2; exit 3; }
 state="$root.apt"
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$root"
+# Only bookworm's main suite, from the mirror the system's apt uses: the security suite's
+# indexes for other architectures are sometimes caught mid-sync.
+mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} bookworm main" \
+    > "$state/sources.list"
 apt=(apt-get -qq -o APT::Architecture="$arch" -o APT::Architectures="$arch"
+     -o Dir::Etc::SourceList="$state/sources.list" -o Dir::Etc::SourceParts=/dev/null
      -o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache"
      -o Dir::State::Status=/dev/null -o APT::Sandbox::User=root)
 "${apt[@]}" update
