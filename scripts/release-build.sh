@@ -7,10 +7,11 @@
 # when none is named), musllinux-aarch64 (built by the release workflow's aarch64 runner),
 # and for the other architectures cibuildwheel builds on, where a project using rustbackend
 # would find no Rust toolchain: manylinux-i686, manylinux-ppc64le, manylinux-s390x,
-# manylinux-armv7l, musllinux-i686, musllinux-ppc64le, musllinux-armv7l (Rust's
-# s390x-unknown-linux-musl is tier 3: no musllinux s390x wheel); a wheel's name with `-cp313t` or `-cp314t` appended (manylinux-x86_64-cp313t) is
-# that platform's wheel for free-threaded CPython 3.13 or 3.14, which has no abi3. OUTDIR is
-# relative to the caller's directory. The other wheels are abi3 (CPython >= 3.8). All are
+# manylinux-armv7l and musllinux-i686 (rustup here serves no standard library for armv7l,
+# ppc64le or s390x with musl: no such musllinux wheels); a wheel's name with `-cp313t` or
+# `-cp314t` appended (manylinux-x86_64-cp313t) is that platform's wheel for free-threaded
+# CPython 3.13 or 3.14, which has no abi3. OUTDIR is relative to the caller's directory.
+# The other wheels are abi3 (CPython >= 3.8). All are
 # cross-linked with zig (the pinned `ziglang` package) against glibc 2.17 (manylinux2014) or
 # musl 1.2. Every wheel is checked with `auditwheel show` (its tag must be the one it
 # carries) before it goes into OUTDIR, and everything with `twine check --strict`; the
@@ -68,7 +69,7 @@ build_wheel() {
 musl_libc_soname() {
     local wheel=$1 scratch=$2 arch=$3 unpacked
     # Alpine's names for the architectures whose Rust name differs.
-    case "$arch" in i686) arch=x86 ;; powerpc64le) arch=ppc64le ;; esac
+    case "$arch" in i686) arch=x86 ;; esac
     unpacked="$scratch/unpacked"
     "$VENV/bin/wheel" unpack -d "$unpacked" "$wheel" >/dev/null
     find "$unpacked" -name '*.so' -print0 | while IFS= read -r -d '' lib; do
@@ -133,10 +134,6 @@ for artifact in "${ARTIFACTS[@]}"; do
             build_wheel armv7-unknown-linux-gnueabihf manylinux2014 manylinux2014_armv7l.manylinux_2_17_armv7l manylinux_2_17_armv7l ;;
         musllinux-i686)
             build_wheel i686-unknown-linux-musl musllinux_1_2 musllinux_1_2_i686 musllinux_1_2_i686 ;;
-        musllinux-ppc64le)
-            build_wheel powerpc64le-unknown-linux-musl musllinux_1_2 musllinux_1_2_ppc64le musllinux_1_2_ppc64le ;;
-        musllinux-armv7l)
-            build_wheel armv7-unknown-linux-musleabihf musllinux_1_2 musllinux_1_2_armv7l musllinux_1_2_armv7l ;;
         *) echo "error: unknown artifact $artifact" >&2; exit 2 ;;
     esac
 done

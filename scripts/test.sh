@@ -32,10 +32,10 @@ rm -rf "$RUSTBACKEND_RELEASE_DIR" "$RUSTBACKEND_RELEASE_DIR-second"
 # of each wheel runs on one core); the second's wheels join the first's when both are done.
 CARGO_TARGET_DIR="$ROOT/target/release-second" bash scripts/release-build.sh \
     "$RUSTBACKEND_RELEASE_DIR-second" manylinux-s390x manylinux-armv7l musllinux-i686 \
-    musllinux-ppc64le musllinux-armv7l >/dev/null &
+    manylinux-ppc64le >/dev/null &
 second=$!
 bash scripts/release-build.sh "$RUSTBACKEND_RELEASE_DIR" sdist musllinux-x86_64 manylinux-aarch64 \
-    manylinux-x86_64-cp314t manylinux-i686 manylinux-ppc64le >/dev/null
+    manylinux-x86_64-cp314t manylinux-i686 >/dev/null
 wait "$second"
 mv "$RUSTBACKEND_RELEASE_DIR-second"/* "$RUSTBACKEND_RELEASE_DIR/"
 rmdir "$RUSTBACKEND_RELEASE_DIR-second"

@@ -118,22 +118,26 @@ fn result(built: Built) -> (String, Vec<String>) {
     (built.file_name(), built.warnings)
 }
 
-/// The wheel hooks' one body: builds the wheel or the editable wheel (`kind`).
+/// Builds a wheel, or with `editable` the editable wheel (PEP 660); returns (file name,
+/// warnings).
+#[pyfunction]
+#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None, editable=false))]
 #[allow(clippy::too_many_arguments)]
-fn build_any_wheel(
+fn build_wheel(
     py: Python<'_>,
-    kind: crate::ArtifactKind,
     project_dir: PathBuf,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
     config_settings: Option<&Bound<'_, PyDict>>,
     source_date_epoch: Option<u64>,
     interpreter: Option<HashMap<String, String>>,
+    editable: bool,
 ) -> PyResult<(String, Vec<String>)> {
     let options = request(py, config_settings, source_date_epoch, interpreter)?;
-    let build = match kind {
-        crate::ArtifactKind::Editable => crate::build_editable,
-        _ => crate::build_wheel,
+    let build = if editable {
+        crate::build_editable
+    } else {
+        crate::build_wheel
     };
     run(py, || {
         build(
@@ -144,58 +148,6 @@ fn build_any_wheel(
         )
     })
     .map(result)
-}
-
-/// Builds a wheel; returns (file name, warnings).
-#[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None))]
-fn build_wheel(
-    py: Python<'_>,
-    project_dir: PathBuf,
-    out_dir: PathBuf,
-    metadata_directory: Option<PathBuf>,
-    config_settings: Option<&Bound<'_, PyDict>>,
-    source_date_epoch: Option<u64>,
-    interpreter: Option<HashMap<String, String>>,
-) -> PyResult<(String, Vec<String>)> {
-    let kind = crate::ArtifactKind::Wheel;
-    let settings = config_settings;
-    build_any_wheel(
-        py,
-        kind,
-        project_dir,
-        out_dir,
-        metadata_directory,
-        settings,
-        source_date_epoch,
-        interpreter,
-    )
-}
-
-/// Builds an editable wheel; returns (file name, warnings).
-#[pyfunction]
-#[pyo3(signature = (project_dir, out_dir, metadata_directory=None, config_settings=None, source_date_epoch=None, interpreter=None))]
-fn build_editable(
-    py: Python<'_>,
-    project_dir: PathBuf,
-    out_dir: PathBuf,
-    metadata_directory: Option<PathBuf>,
-    config_settings: Option<&Bound<'_, PyDict>>,
-    source_date_epoch: Option<u64>,
-    interpreter: Option<HashMap<String, String>>,
-) -> PyResult<(String, Vec<String>)> {
-    let kind = crate::ArtifactKind::Editable;
-    let settings = config_settings;
-    build_any_wheel(
-        py,
-        kind,
-        project_dir,
-        out_dir,
-        metadata_directory,
-        settings,
-        source_date_epoch,
-        interpreter,
-    )
 }
 
 /// Builds an sdist; returns (file name, warnings).
@@ -306,7 +258,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install_quiet_panic_hook();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(build_wheel, m)?)?;
-    m.add_function(wrap_pyfunction!(build_editable, m)?)?;
     m.add_function(wrap_pyfunction!(build_sdist, m)?)?;
     m.add_function(wrap_pyfunction!(prepare_metadata, m)?)?;
     m.add_function(wrap_pyfunction!(list_files, m)?)?;

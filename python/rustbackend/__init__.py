@@ -158,9 +158,9 @@ def build_editable(
     metadata_directory: "Optional[str]" = None,
 ) -> str:
     """PEP 660: build an editable wheel into wheel_directory and return its file name."""
-    name, warnings = _core().build_editable(
+    name, warnings = _core().build_wheel(
         os.getcwd(), wheel_directory, metadata_directory, config_settings, _source_date_epoch(),
-        _interpreter(),
+        _interpreter(), editable=True,
     )
     _warn(warnings)
     _report(20, f"built {name} (editable) from {os.getcwd()}")

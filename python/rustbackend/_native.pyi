@@ -16,14 +16,7 @@ def build_wheel(
     config_settings: _Settings = ...,
     source_date_epoch: Optional[int] = ...,
     interpreter: Optional[Dict[str, str]] = ...,
-) -> Tuple[str, List[str]]: ...
-def build_editable(
-    project_dir: _Path,
-    out_dir: _Path,
-    metadata_directory: Optional[_Path] = ...,
-    config_settings: _Settings = ...,
-    source_date_epoch: Optional[int] = ...,
-    interpreter: Optional[Dict[str, str]] = ...,
+    editable: bool = ...,
 ) -> Tuple[str, List[str]]: ...
 def build_sdist(
     project_dir: _Path,

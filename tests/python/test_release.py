@@ -30,8 +30,6 @@ WHEEL_TAGS = {
     "manylinux-s390x": ("cp38-abi3-manylinux2014_s390x.manylinux_2_17_s390x", "manylinux_2_17_s390x"),
     "manylinux-armv7l": ("cp38-abi3-manylinux2014_armv7l.manylinux_2_17_armv7l", "manylinux_2_17_armv7l"),
     "musllinux-i686": ("cp38-abi3-musllinux_1_2_i686", "musllinux_1_2_i686"),
-    "musllinux-ppc64le": ("cp38-abi3-musllinux_1_2_ppc64le", "musllinux_1_2_ppc64le"),
-    "musllinux-armv7l": ("cp38-abi3-musllinux_1_2_armv7l", "musllinux_1_2_armv7l"),
 }
 # Release wheels that run under qemu-user with Debian's CPython for their architecture:
 # (Debian's architecture name, what platform.machine() says there).
@@ -54,6 +52,12 @@ if os.environ.get("RUSTBACKEND_FT_PYTHON"):
 # (1.79 MB measured for x86_64, 1.80 MB for musllinux; README, "The rustbackend wheel"). It
 # guards against regressions.
 WHEEL_BUDGET = 1_850_000
+# ppc64le and s390x code is larger for the same source (1.88 MB measured for both).
+LARGER_CODE_BUDGET = 1_900_000
+
+
+def budget(wheel: Path) -> int:
+    return LARGER_CODE_BUDGET if ("ppc64le" in wheel.name or "s390x" in wheel.name) else WHEEL_BUDGET
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +104,7 @@ def test_release_wheels_are_abi3_and_small(release: Path) -> None:
                     if l.startswith("Tag:")]
         assert "rustbackend/_native.abi3.so" in members
         assert tags and all(t.startswith("Tag: cp38-abi3-") for t in tags), tags
-        assert wheel.stat().st_size < WHEEL_BUDGET, f"{wheel.name}: {wheel.stat().st_size} bytes"
+        assert wheel.stat().st_size < budget(wheel), f"{wheel.name}: {wheel.stat().st_size} bytes"
 
 
 def test_free_threaded_wheels_are_version_specific_and_small(release: Path) -> None:
@@ -113,7 +117,7 @@ def test_free_threaded_wheels_are_version_specific_and_small(release: Path) -> N
                     if l.startswith("Tag:")]
         assert f"rustbackend/_native.cpython-{abi[2:]}-x86_64-linux-gnu.so" in members, members
         assert tags and all(t.startswith(f"Tag: {tag.split('-')[0]}-{abi}-") for t in tags), tags
-        assert wheel.stat().st_size < WHEEL_BUDGET, f"{wheel.name}: {wheel.stat().st_size} bytes"
+        assert wheel.stat().st_size < budget(wheel), f"{wheel.name}: {wheel.stat().st_size} bytes"
 
 
 @pytest.mark.skipif(not os.environ.get("RUSTBACKEND_FT_PYTHON"), reason="no free-threaded CPython 3.13 here")
