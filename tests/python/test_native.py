@@ -263,6 +263,29 @@ def test_build_dir_setting_keeps_wheel_builds_incremental(backend_venv, tmp_path
     assert (tmp_path / "first" / fresh).read_bytes() == (tmp_path / "fresh" / fresh).read_bytes()
 
 
+def test_a_change_of_cython_directives_translates_again(backend_venv, tmp_path):
+    """`cython-directives` are part of the translation's key: with `-C build-dir` kept, a
+    second build translates nothing, and a changed directive translates that module only."""
+    project = tmp_path / "c-extension-cython"
+    shutil.copytree(SAMPLES / "c-extension-cython", project)
+    code = ("import rustbackend, sys\n"
+            "print(rustbackend.build_wheel(sys.argv[1], config_settings={'build-dir': 'build/ci'}))")
+    def build(out: str) -> dict:
+        run([backend_venv.python, "-c", code, tmp_path / out], env=backend_venv.env, cwd=project)
+        # Cython's output: `_fib.c`, and `_stats.cpp` (that module is C++).
+        gen = project / "build" / "ci" / "gen"
+        return {m: next((gen / f"fibo.{m}" / "src" / "fibo").glob(f"{m}.c*")).stat().st_mtime_ns
+                for m in ("_fib", "_stats")}
+
+    first = build("first")
+    assert build("second") == first
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(text.replace(
+        'sources = ["src/fibo/_fib.pyx"]', 'sources = ["src/fibo/_fib.pyx"]\ncython-directives = { boundscheck = false }'))
+    third = build("third")
+    assert third["_fib"] != first["_fib"] and third["_stats"] == first["_stats"]
+
+
 def test_native_wheels_are_byte_identical_across_checkout_paths(backend_venv, tmp_path):
     """The compiler runs on relative paths with the checkout mapped to `.` in the debug
     information, so neither the checkout path nor a symlink in it reaches the binary."""
