@@ -37,6 +37,10 @@ packages=(libc6 libgcc-s1 zlib1g libexpat1 libcrypt1 libffi8
 for deb in "$state"/cache/*.deb; do
     dpkg-deb -x "$deb" "$root"
 done
+# Absolute links (ppc64el's /lib64/ld64.so.2) would point out of ROOT: make them relative.
+find "$root" -type l -lname '/*' | while IFS= read -r link; do
+    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
+done
 ln -sf python3.11 "$root/usr/bin/python3"
 "$qemu" -L "$root" "$root/usr/bin/python3" -c "import platform; print(platform.machine())" >&2
 echo "$qemu"

@@ -266,3 +266,73 @@ def test_check_finds_in_artifacts_what_the_build_refuses(backend_venv, tmp_path)
     missing = run([rb, "check", tmp_path / "no" / "such.whl"], env=backend_venv.env, check=False)
     assert missing.returncode == 1
     assert f"no such file: `{tmp_path / 'no' / 'such.whl'}`" in missing.stdout
+
+
+def peak_rss_of(cmd, env) -> tuple:
+    """Runs `cmd`; returns (the process, its peak resident memory in bytes, Linux's ru_maxrss
+    in KiB), from a wrapper so that only this child is measured."""
+    import sys
+
+    code = ("import resource, subprocess, sys\n"
+            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, file=sys.stderr)\n"
+            "sys.exit(p.returncode)")
+    proc = run([sys.executable, "-c", code, *cmd], env=env, check=False)
+    return proc, int(proc.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_check_streams_a_wheel_whose_member_inflates_to_4_gib(backend_venv, tmp_path):
+    """A 4 MB wheel whose one member inflates to 4 GiB of zeros: `check` streams it through
+    the hash and size checks in bounded memory (it used to hold each member whole)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    wheel = tmp_path / "bomb-1.0-py3-none-any.whl"
+    size = 4 * 1024**3
+    digest = hashlib.sha256()
+    chunk = bytes(1 << 20)
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb/__init__.py", "")
+        with zf.open("bomb/zeros.bin", "w", force_zip64=True) as member:
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+                digest.update(chunk)
+        zf.writestr("bomb-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: bomb\nVersion: 1.0\n")
+        zf.writestr("bomb-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        empty = base64.urlsafe_b64encode(hashlib.sha256(b"").digest()).rstrip(b"=").decode()
+        zeros = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+        lines = [f"bomb/__init__.py,sha256={empty},0", f"bomb/zeros.bin,sha256={zeros},{size}"]
+        for name in ("METADATA", "WHEEL"):
+            data = zf.read(f"bomb-1.0.dist-info/{name}")
+            hashed = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"bomb-1.0.dist-info/{name},sha256={hashed},{len(data)}")
+        zf.writestr("bomb-1.0.dist-info/RECORD", "\n".join(lines + ["bomb-1.0.dist-info/RECORD,,"]) + "\n")
+    assert wheel.stat().st_size < 8 * 1024**2
+    proc, peak = peak_rss_of([backend_venv.bin / "rustbackend", "check", wheel], backend_venv.env)
+    assert proc.stdout.startswith("OK "), proc.stdout + proc.stderr
+    assert peak < 200 * 1024**2, f"peak RSS {peak} bytes"
+
+
+def test_check_does_not_follow_a_member_past_its_declared_size(backend_venv, tmp_path):
+    """A member whose headers declare 1,000 bytes but whose data inflates to 8 MiB is reported
+    and not followed."""
+    import struct
+    import zipfile
+
+    wheel = tmp_path / "liar-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("liar/data.bin", bytes(8 * 1024**2))
+    raw = bytearray(wheel.read_bytes())
+    local = raw.index(b"PK\x03\x04")
+    central = raw.index(b"PK\x01\x02")
+    struct.pack_into("<I", raw, local + 22, 1000)    # the local header's uncompressed size
+    struct.pack_into("<I", raw, central + 24, 1000)  # the central directory's
+    wheel.write_bytes(bytes(raw))
+    result = run([backend_venv.bin / "rustbackend", "check", wheel], env=backend_venv.env, check=False)
+    assert result.returncode == 1
+    # The zip reader stops at the declared size itself; check's own guard says the same.
+    assert ("`liar/data.bin` cannot be read: File is larger than its declared uncompressed size" in result.stdout
+            or "`liar/data.bin` inflates to more than the 1000 bytes it declares" in result.stdout), result.stdout
