@@ -127,6 +127,8 @@ def _ls(args: argparse.Namespace, out: _Output) -> int:
         width = max((len(path) for path, _ in left_out), default=0)
         for path, why in left_out:
             print(f"{path:<{width}}  ({why})" if out.verbosity >= 0 else path)
+        if not left_out and out.verbosity >= 0:
+            sys.stderr.write(f"nothing is left out of the {kind}\n")
         out.detail(f"{len(left_out)} paths left out of the {kind}")
         return 0
     width = max((len(path) for path, _ in files), default=0)
@@ -178,15 +180,20 @@ def main(argv: "Optional[Sequence[str]]" = None) -> int:
     parser.add_argument("--version", action="version", version=f"rustbackend {rustbackend.__version__}")
     parser.add_argument("-q", "--quiet", action="count", default=0, help="print less")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    # -q and -v after the command too (`rustbackend check -v`); SUPPRESS keeps a subcommand's
+    # default from resetting what was given before it.
+    loudness = argparse.ArgumentParser(add_help=False)
+    loudness.add_argument("-q", "--quiet", action="count", default=argparse.SUPPRESS, help="print less")
+    loudness.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="print more")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build a wheel and an sdist straight from the tree")
+    build = commands.add_parser("build", parents=[loudness], help="build a wheel and an sdist straight from the tree")
     build.add_argument("path", nargs="?", default=".", help="the project directory (default: .)")
     build.add_argument("--wheel", action="store_true", help="build the wheel")
     build.add_argument("--sdist", action="store_true", help="build the sdist")
     build.add_argument("-o", "--outdir", help="where to write the artifacts (default: PATH/dist)")
 
-    ls = commands.add_parser("ls", help="list what an artifact would contain, and where each file comes from")
+    ls = commands.add_parser("ls", parents=[loudness], help="list what an artifact would contain, and where each file comes from")
     ls.add_argument("path", nargs="?", default=".", help="the project directory (default: .)")
     which = ls.add_mutually_exclusive_group()
     which.add_argument("--wheel", action="store_true", help="the wheel (the default)")
@@ -195,7 +202,7 @@ def main(argv: "Optional[Sequence[str]]" = None) -> int:
     ls.add_argument("--left-out", action="store_true",
                     help="list what is left out instead, and why (ignore rules, default excludes, secrets, exclude globs)")
 
-    check = commands.add_parser("check", help="validate a project, or built wheels and sdists")
+    check = commands.add_parser("check", parents=[loudness], help="validate a project, or built wheels and sdists")
     check.add_argument("targets", nargs="*", metavar="PATH | ARTIFACT",
                        help="a project directory (default: .) or .whl / .tar.gz files")
 

@@ -150,3 +150,20 @@ def test_terminal_gets_colour_and_a_spinner_for_slow_builds(cli, tmp_path):
     quick = on_terminal([cli.bin / "rustbackend", "build", project, "--sdist", "-o", tmp_path / "out2"],
                         dict(env, NO_COLOR="1", PATH=cli.env["PATH"]), project)
     assert "\x1b[" not in quick and "building the" not in quick and "slow-2.0.tar.gz" in quick
+
+
+def test_quiet_and_verbose_work_after_the_command_too(cli, sample):
+    project = sample("flat-package")
+    for args in (["-v", "check", project], ["check", "-v", project], ["check", project, "-v"]):
+        assert rb(cli, *args).stdout.startswith("OK "), args
+    assert rb(cli, "-q", "check", project).stdout == rb(cli, "check", "-q", project).stdout
+    assert rb(cli, "-q", "check", project).stdout != rb(cli, "check", project).stdout
+
+
+def test_ls_left_out_says_when_nothing_is_left_out(cli, sample):
+    project = sample("flat-package")
+    for junk in (project).rglob("__pycache__"):
+        shutil.rmtree(junk)
+    result = rb(cli, "ls", project, "--left-out")
+    assert result.stdout == ""
+    assert "nothing is left out of the wheel" in result.stderr
