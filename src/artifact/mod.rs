@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::{ArchiveWriter, Contents, Entry, ListWriter, SdistWriter, WheelWriter};
 use crate::error::Result;
-use crate::files::walk::{self, Excludes, LeftOut};
+use crate::files::globs::Excludes;
+use crate::files::paths::{archive_path, check_archive_paths};
+use crate::files::rules::{secret_warning, LeftOut};
 use crate::native::incremental;
 use crate::plan::Plan;
 use crate::request::BuildOptions;
@@ -125,7 +127,7 @@ pub struct Manifest {
 /// The path of a file relative to the project root, `/`-separated.
 pub(super) fn project_relative(project_dir: &Path, source: &Path) -> String {
     let relative = source.strip_prefix(project_dir).unwrap_or(source);
-    walk::archive_path(relative).unwrap_or_else(|| relative.to_string_lossy().into_owned())
+    archive_path(relative).unwrap_or_else(|| relative.to_string_lossy().into_owned())
 }
 
 /// What an artifact's walks keep although an ignore rule covers it: the `artifacts` globs
@@ -142,7 +144,7 @@ pub(super) fn secret_warnings(left_out: &[(String, LeftOut)]) -> impl Iterator<I
     left_out
         .iter()
         .filter(|(_, why)| *why == LeftOut::Secret)
-        .map(|(path, _)| walk::secret_warning(path))
+        .map(|(path, _)| secret_warning(path))
 }
 
 /// What `rustbackend ls` shows of an artifact: every path in archive order with where it
@@ -176,7 +178,7 @@ impl Manifest {
 
     /// Gives every entry to `writer`, in order, and finishes it.
     pub fn write_to<W: ArchiveWriter>(&self, mut writer: W) -> Result<W::Output> {
-        walk::check_archive_paths(self.entries.iter().map(|e| e.path.as_str()))?;
+        check_archive_paths(self.entries.iter().map(|e| e.path.as_str()))?;
         writer.add_all(&self.entries)?;
         writer.finish()
     }

@@ -9,8 +9,11 @@ use super::{kept_files, project_relative, secret_warnings, split, ArtifactKind, 
 use crate::archive::Entry;
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
+use crate::files::globs::Excludes;
+use crate::files::paths::check_archive_paths;
 use crate::files::rules::in_top_level_build_dir;
-use crate::files::walk::{self, Excludes, LeftOut, WalkOptions};
+use crate::files::rules::{secret_warning, LeftOut};
+use crate::files::walk::{self, WalkOptions};
 use crate::metadata::MetadataFor;
 use crate::plan::pyproject::PYPROJECT;
 use crate::plan::Plan;
@@ -65,7 +68,7 @@ impl Manifest {
                         "`{}` is ignored by git, excluded by default or looks like a secret, but `tool.rustbackend.sdist.include` includes it",
                         file.archive_path
                     ));
-                    warnings.retain(|w| *w != walk::secret_warning(&file.archive_path));
+                    warnings.retain(|w| *w != secret_warning(&file.archive_path));
                     left_out.retain(|(path, _)| *path != file.archive_path);
                     let path = file.archive_path.clone();
                     files.insert(
@@ -100,13 +103,16 @@ impl Manifest {
         );
         // The wheel's own files: the walk above took them all unless `sdist.exclude` or the
         // top-level `build/` / `dist/` rule left some out; only then walk them again.
-        let top_level_build = in_top_level_build_dir;
         let rewalk = !settings.sdist_exclude.is_empty()
-            || plan.layout.modules.iter().any(|m| top_level_build(&m.path))
+            || plan
+                .layout
+                .modules
+                .iter()
+                .any(|m| in_top_level_build_dir(&m.path))
             || settings
                 .wheel_data
                 .iter()
-                .any(|(_, dir)| top_level_build(dir));
+                .any(|(_, dir)| in_top_level_build_dir(dir));
         if rewalk {
             let wheel = wheel_files(plan, Walked::All)?;
             needed.extend(wheel.modules.into_iter().map(|(f, why)| (f.source, why)));
@@ -142,7 +148,7 @@ impl Manifest {
             ),
         );
         let (entries, reasons) = split(files.into_values().collect());
-        walk::check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
+        check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
         let mut all_warnings = plan.warnings.clone();
         all_warnings.extend(warnings);
         left_out.sort();

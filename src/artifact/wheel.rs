@@ -9,7 +9,9 @@ use super::{editable, kept_files, secret_warnings, split, ArtifactKind, Member, 
 use crate::archive::{Contents, Entry};
 use crate::artifact::Manifest;
 use crate::error::{Error, Result};
-use crate::files::walk::{self, FileEntry, LeftOut, WalkOptions};
+use crate::files::paths::strip_dir;
+use crate::files::rules::LeftOut;
+use crate::files::walk::{self, FileEntry, WalkOptions};
 use crate::native;
 use crate::plan::Plan;
 use crate::request::BuildOptions;
@@ -76,7 +78,7 @@ pub(super) fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
                 continue;
             }
             let why = why(&file);
-            let inside = walk::strip_dir(&file.archive_path, &plan.layout.module_root);
+            let inside = strip_dir(&file.archive_path, &plan.layout.module_root);
             files.modules.push((
                 FileEntry {
                     archive_path: inside,
@@ -100,7 +102,7 @@ pub(super) fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
                 files.left_out.push((file.archive_path, LeftOut::Excluded));
                 continue;
             }
-            let inside = walk::strip_dir(&file.archive_path, dir);
+            let inside = strip_dir(&file.archive_path, dir);
             let path = format!("{}-{}.data/{key}/{inside}", plan.dist_name, plan.version);
             files.data.push((path, file, key.clone()));
         }
@@ -225,7 +227,7 @@ impl Manifest {
             }
             // A stale build in the source tree is replaced by the fresh one.
             left_out.retain(|(path, _)| {
-                walk::strip_dir(path, &plan.layout.module_root) != built.archive_path
+                strip_dir(path, &plan.layout.module_root) != built.archive_path
             });
             let member = Member::new(
                 Entry::file(built.archive_path, built.file),

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, FileProblem, Result};
-pub use crate::files::globs::Excludes;
+use crate::files::globs::Excludes;
 use crate::files::ignore_rules::IgnoreRules;
 
-pub use super::paths::{archive_path, check_archive_paths, strip_dir};
+use super::paths::archive_path;
 use super::rules::TOP_LEVEL_BUILD_DIRS;
 pub use super::rules::{
     is_excluded_dir, is_junk_file, is_secret_file, secret_warning, LeftOut, EXCLUDED_DIRS,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Diagnostic, Result};
-use crate::files::walk;
+use crate::files::rules;
 use crate::names;
 use crate::plan::pyproject::PyProject;
 
@@ -94,9 +94,9 @@ fn holds_files(dir: &Path) -> bool {
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
-                !walk::EXCLUDED_DIRS.contains(&name.as_str()) && holds_files(&entry.path())
+                !rules::EXCLUDED_DIRS.contains(&name.as_str()) && holds_files(&entry.path())
             }
-            Ok(_) => !walk::is_junk_file(&name) && !matches!(name.as_str(), ".gitkeep" | ".keep"),
+            Ok(_) => !rules::is_junk_file(&name) && !matches!(name.as_str(), ".gitkeep" | ".keep"),
             Err(_) => false,
         }
     })

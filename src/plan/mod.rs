@@ -11,7 +11,8 @@ pub mod pyproject;
 pub mod version;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::files::walk::{self, Excludes, FileEntry};
+use crate::files::globs::Excludes;
+use crate::files::walk::{self, FileEntry};
 use crate::names;
 use layout::Layout;
 use pep440_rs::Version;
