@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Unpacks Debian's CPython for another architecture (with the libraries it and rustbackend's
-# native module load) into ROOT, for running under qemu-user:
+# native module load, and its C headers for cross builds) into ROOT, for running under
+# qemu-user:
 #
 #   bash scripts/foreign-python.sh ARCH ROOT      # ARCH: arm64, armhf, i386, ppc64el, s390x
 #   qemu-<cpu> -L ROOT ROOT/usr/bin/python3 ...   # the script prints the qemu command's name
@@ -32,7 +33,7 @@ apt=(apt-get -qq -o APT::Architecture="$arch" -o APT::Architectures="$arch"
      -o Dir::State::Status=/dev/null -o APT::Sandbox::User=root)
 "${apt[@]}" update
 packages=(libc6 libgcc-s1 zlib1g libexpat1 libcrypt1 libffi8
-          python3.11-minimal libpython3.11-minimal libpython3.11-stdlib)
+          python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev)
 (cd "$state/cache" && "${apt[@]}" download "${packages[@]}")
 for deb in "$state"/cache/*.deb; do
     dpkg-deb -x "$deb" "$root"

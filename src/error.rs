@@ -216,6 +216,14 @@ pub enum Error {
         /// The closest known key, and the known keys.
         hint: String,
     },
+    /// The build-details.json of `-C build-details` cannot describe the build's target.
+    #[error("the build-details file `{path}` (-C build-details) {problem}")]
+    BuildDetails {
+        /// The path as given.
+        path: String,
+        /// What is wrong with it, naming the field.
+        problem: String,
+    },
     /// pyproject.toml could not be edited to freeze a dynamic version into the sdist.
     #[error("{0}")]
     FreezeVersion(String),
@@ -323,11 +331,23 @@ pub enum CompileError {
         /// What the compiler printed (stdout, then stderr).
         output: String,
     },
-    /// Compiling on Windows is not supported yet.
-    #[error("building {what} on Windows is not supported yet; build it on Linux or macOS, or ship it prebuilt")]
-    WindowsUnsupported {
+    /// No MSVC (Visual Studio's C/C++ build tools) was found on Windows.
+    #[error("no MSVC compiler found to build {what}: install Visual Studio's \"Desktop development with C++\" workload (or the Build Tools for Visual Studio), build from a Developer Command Prompt, or name a compiler with CC=clang-cl")]
+    NoMsvc {
         /// "the extension module `NAME`".
         what: String,
+    },
+    /// The compiler built code for another system or architecture than the target's.
+    #[error("{what} was compiled for {built}, but the interpreter it is for is `{target}`{hint}")]
+    WrongTarget {
+        /// "the extension module `NAME`".
+        what: String,
+        /// The binary's platform tag.
+        built: String,
+        /// The target's platform string.
+        target: String,
+        /// How to fix it.
+        hint: String,
     },
     /// A module has `.pyx` sources, and the build environment has no Cython.
     #[error("{what} has Cython sources, but Cython is not installed where the build runs; build through pip or `python -m build` (rustbackend asks them for `{requirement}`), or install it: pip install \"{requirement}\"")]

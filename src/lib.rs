@@ -64,6 +64,19 @@ impl Built {
     }
 }
 
+/// The options for building `kind`: a wheel's interpreter facts come from `-C build-details`
+/// when it is given; an sdist (which frontends pass the same settings) does not read it.
+fn for_kind<'a>(
+    options: &'a BuildOptions,
+    project_dir: &Path,
+    kind: ArtifactKind,
+) -> Result<std::borrow::Cow<'a, BuildOptions>> {
+    if kind == ArtifactKind::Sdist {
+        return Ok(std::borrow::Cow::Borrowed(options));
+    }
+    options.for_project(project_dir)
+}
+
 fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the output directory", dir, e))
 }
@@ -120,6 +133,7 @@ fn build(
     if let Some(dir) = metadata_directory {
         check_prepared_metadata(&plan, dir)?;
     }
+    let options = &for_kind(options, project_dir, kind)?;
     let manifest = Manifest::of(&plan, kind, options, Some(out_dir))?;
     ensure_dir(out_dir)?;
     let path = manifest.write(&plan, out_dir, options.epoch())?;
@@ -153,6 +167,7 @@ pub fn list_artifact(
     options: &BuildOptions,
 ) -> Result<Listing> {
     let plan = Plan::load(project_dir)?;
+    let options = &for_kind(options, project_dir, kind)?;
     Manifest::of(&plan, kind, options, None)?.listing(&plan)
 }
 

@@ -99,14 +99,9 @@ fn request(
     source_date_epoch: Option<u64>,
     interpreter: Option<HashMap<String, String>>,
 ) -> PyResult<BuildOptions> {
-    let vars = interpreter.unwrap_or_default();
-    let version = vars.get("version").and_then(|v| {
-        let (major, minor) = v.split_once('.')?;
-        Some((major.parse().ok()?, minor.parse().ok()?))
-    });
     let options = BuildOptions {
         source_date_epoch,
-        interpreter: Interpreter { version, vars },
+        interpreter: Interpreter::from_facts(interpreter.unwrap_or_default()),
         ..BuildOptions::default()
     };
     options

@@ -75,17 +75,36 @@ def _report(level: int, message: str) -> None:
         sys.stderr.write(f"rustbackend: {'warning: ' if level >= 30 else ''}{message}\n")
 
 
+# The environment variables that choose compilers and flags (CC, CFLAGS, LDFLAGS, ...), as
+# setuptools reads them; the Rust core reads no environment itself (src/request/interpreter.rs).
+_COMPILER_ENV = (
+    "CC", "CXX", "CFLAGS", "CPPFLAGS", "CXXFLAGS", "LDSHARED", "LDCXXSHARED", "LDFLAGS",
+    "ARCHFLAGS", "MACOSX_DEPLOYMENT_TARGET",
+)
+
+
 def _interpreter() -> "Dict[str, str]":
     """The running interpreter's facts for compiling extension modules and tagging them:
-    its version and the sysconfig variables a compiler needs."""
+    its version, platform and the sysconfig variables a compiler needs, and the compiler
+    settings of the environment (as `env.NAME`)."""
     import sysconfig
 
-    facts = {k: str(sysconfig.get_config_var(k) or "") for k in ("CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX")}
+    facts = {
+        k: str(sysconfig.get_config_var(k) or "")
+        for k in (
+            "CC", "CXX", "CFLAGS", "CCSHARED", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX",
+            "MACOSX_DEPLOYMENT_TARGET", "LIBPYTHON", "LIBDIR", "installed_base",
+        )
+    }
     facts["include"] = sysconfig.get_paths()["include"]
+    facts["platform"] = sysconfig.get_platform()
     facts["executable"] = sys.executable
     facts["version"] = "%d.%d" % sys.version_info[:2]
     # 1 on a free-threaded build (PEP 703): its modules carry the `t` ABI flag (cp313t).
     facts["Py_GIL_DISABLED"] = str(sysconfig.get_config_var("Py_GIL_DISABLED") or 0)
+    for name in _COMPILER_ENV:
+        if name in os.environ:
+            facts["env." + name] = os.environ[name]
     return facts
 
 

@@ -166,6 +166,8 @@ fn wheel_tag(plan: &Plan, payload: &[Entry], options: &BuildOptions) -> Result<I
             .filter_map(|m| m.py_limited_api.map(|(_, minor)| minor))
             .max(),
         interpreter: options.interpreter.tag_facts(),
+        platform: options.interpreter.get("platform"),
+        platform_named: !options.interpreter.get("build_details").is_empty(),
     };
     choice.choose(&binaries).map_err(Error::Tag)
 }

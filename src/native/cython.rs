@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Context, Unit};
+use super::{Context, Deps, Unit};
 use crate::error::{CompileError, Error, Result};
 use crate::plan::pyproject::settings::Language;
 /// Whether a `.pyx` asks for C++ in its leading comments (`# distutils: language = c++`,
@@ -97,7 +97,13 @@ impl Context<'_> {
         let key = format!("cython {} {}", self.cython_version, args.join(" "));
         let mut depfile = generated.as_os_str().to_owned();
         depfile.push(".dep");
-        match self.step(command, &key, generated, Path::new(&depfile), &what) {
+        match self.step(
+            command,
+            &key,
+            generated,
+            Deps::File(Path::new(&depfile)),
+            &what,
+        ) {
             Err(Error::Compile(CompileError::Failed { output, .. }))
                 if output.contains("No module named cython")
                     || output.contains("No module named Cython") =>

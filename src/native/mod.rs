@@ -8,21 +8,24 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{CompileError, Error, Result};
+mod abi;
 pub mod build_dir;
 mod compile;
 mod cython;
 pub mod incremental;
+mod msvc;
 pub mod toolchain;
 use crate::plan::pyproject::settings::{ExtModule, Language};
 use crate::plan::Plan;
 use crate::request::{BuildOptions, Interpreter};
 use rayon::prelude::*;
 
+pub use abi::Abi;
 pub use build_dir::{chosen_build_dir, default_build_dir};
 use build_dir::{prepare_build_dir, within};
 use compile::link;
 use cython::cython_wants_cxx;
-use toolchain::{run, Abi};
+use toolchain::{run, Toolchain};
 
 /// A compiled extension: where it goes in the wheel and where it was written.
 #[derive(Debug, Clone)]
@@ -46,17 +49,27 @@ struct Unit<'a> {
 }
 
 /// What translating and compiling share: the project, the interpreter's facts, the
-/// version of Cython that translates (part of every translation's key) and the hashes read.
+/// toolchain, the version of Cython that translates (part of every translation's key) and
+/// the hashes read.
 struct Context<'a> {
     plan: &'a Plan,
     config: &'a Interpreter,
+    toolchain: Toolchain,
     root: PathBuf,
     cython_version: String,
     hashes: incremental::Hashes,
 }
 
+/// Where a step's inputs are listed once it ran.
+enum Deps<'a> {
+    /// A make-style dependency file (`-MMD -MF`, Cython's `--depfile`).
+    File(&'a Path),
+    /// MSVC's `/showIncludes` lines on standard output, for this source.
+    ShowIncludes(&'a str),
+}
+
 impl Context<'_> {
-    /// Runs `command`, which writes `output` and the dependency file `depfile`, unless the
+    /// Runs `command`, which writes `output` and lists its inputs as `deps` says, unless the
     /// stamp of `output` says that `key` already made it from inputs that have not changed.
     /// Returns whether it ran.
     fn step(
@@ -64,15 +77,23 @@ impl Context<'_> {
         command: Command,
         key: &str,
         output: &Path,
-        depfile: &Path,
+        deps: Deps<'_>,
         what: &str,
     ) -> Result<bool> {
+        let key = &self.toolchain.key(key);
         if incremental::up_to_date(output, key, &self.root, &self.hashes) {
             return Ok(false);
         }
         incremental::forget(output);
-        run(command, what)?;
-        let inputs = incremental::read_depfile(depfile)?;
+        let stdout = run(command, what)?;
+        let inputs = match deps {
+            Deps::File(depfile) => incremental::read_depfile(depfile)?,
+            Deps::ShowIncludes(source) => {
+                let mut inputs = vec![source.to_string()];
+                inputs.extend(msvc::included_files(&stdout, &self.root));
+                inputs
+            }
+        };
         incremental::record(output, key, &inputs, &self.root)?;
         Ok(true)
     }
@@ -133,10 +154,10 @@ pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Resul
     if config.get("include").is_empty() {
         return Err(CompileError::NoInterpreterFacts.into());
     }
-    if cfg!(windows) {
-        let what = format!("the extension module `{}`", modules[0].name);
-        return Err(CompileError::WindowsUnsupported { what }.into());
-    }
+    let toolchain = Toolchain::for_target(
+        config,
+        &format!("the extension module `{}`", modules[0].name),
+    )?;
     let root = plan
         .project_dir
         .canonicalize()
@@ -148,6 +169,7 @@ pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Resul
     let mut context = Context {
         plan,
         config,
+        toolchain,
         root: root.clone(),
         cython_version: String::new(),
         hashes: incremental::Hashes::default(),

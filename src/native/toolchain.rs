@@ -1,11 +1,16 @@
-//! The compiler and linker commands: sysconfig's CC, CXX, CFLAGS, CCSHARED, LDSHARED and
-//! LDCXXSHARED as setuptools uses them, and running a step.
+//! The compilers, linkers and flags of a build, and running a step. Unix-style toolchains
+//! start from sysconfig's CC, CXX, CFLAGS, CCSHARED, LDSHARED and LDCXXSHARED (or the target
+//! system's defaults when a build-details.json gives none), then apply the environment's CC,
+//! CXX, CFLAGS, CPPFLAGS, CXXFLAGS, LDSHARED, LDCXXSHARED, LDFLAGS and, on macOS, ARCHFLAGS
+//! with setuptools' precedence and meaning. Windows uses MSVC ([`super::msvc`]).
 
 use std::process::Command;
 
+use super::msvc;
 use crate::error::{CompileError, Result};
-use crate::plan::pyproject::settings::{ExtModule, Language};
+use crate::plan::pyproject::settings::Language;
 use crate::request::Interpreter;
+use crate::tags::TargetOs;
 
 pub(super) fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
@@ -21,7 +26,8 @@ pub(super) fn command_line(command: &Command) -> String {
     line
 }
 
-pub(super) fn run(mut command: Command, what: &str) -> Result<()> {
+/// Runs a step; returns what it printed on standard output (MSVC's `/showIncludes`).
+pub(super) fn run(mut command: Command, what: &str) -> Result<String> {
     let program = command.get_program().to_string_lossy().into_owned();
     let output = command.output().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -37,102 +43,265 @@ pub(super) fn run(mut command: Command, what: &str) -> Result<()> {
             }
         }
     })?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     if output.status.success() {
-        return Ok(());
+        return Ok(stdout);
     }
     Err(CompileError::Failed {
         what: what.to_string(),
         status: output.status,
         command: command_line(&command),
-        output: format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+        output: format!("{stdout}{}", String::from_utf8_lossy(&output.stderr)),
     }
     .into())
 }
 
-/// Which ABI a module is built for.
+/// How compile and link commands are spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Abi {
-    /// The interpreter's own (`cp311`, `cp313t`).
-    VersionSpecific,
-    /// The stable ABI from this CPython 3 minor on (`abi3`).
-    Abi3(u32),
-    /// Both stable ABIs at once, GIL-enabled and free-threaded (PEP 803's `abi3.abi3t`), from
-    /// this minor (15 or later) on.
-    Abi3AndAbi3t(u32),
+pub enum Style {
+    /// gcc, clang, zig cc and their kin: `-c`, `-o`, `-MMD`, `LDSHARED`.
+    Unix,
+    /// MSVC's `cl` and `link` (and `clang-cl`): `/c`, `/Fo`, `/showIncludes`, `/DLL`.
+    Msvc,
 }
 
-/// The first CPython 3 minor with a stable ABI for free-threaded builds (PEP 803).
-pub const FIRST_ABI3T_MINOR: u32 = 15;
+/// Everything that decides the compile and link commands of one build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolchain {
+    /// The system the modules are for.
+    pub os: TargetOs,
+    /// How commands are spelled.
+    pub style: Style,
+    /// The C compiler: program and leading arguments (a launcher such as `ccache gcc` too).
+    pub cc: Vec<String>,
+    /// The C++ compiler.
+    pub cxx: Vec<String>,
+    /// Flags for compiling C.
+    pub cflags: Vec<String>,
+    /// Flags for compiling C++.
+    pub cxxflags: Vec<String>,
+    /// Flags for code that goes into a shared object (`-fPIC`).
+    pub ccshared: Vec<String>,
+    /// The command that links a module of C objects.
+    pub ldshared: Vec<String>,
+    /// The command that links a module with C++ objects.
+    pub ldcxxshared: Vec<String>,
+    /// Environment variables the compiler and linker run with (MSVC's `INCLUDE`, `LIB`,
+    /// `PATH`; `MACOSX_DEPLOYMENT_TARGET`).
+    pub run_env: Vec<(String, String)>,
+}
 
-impl Abi {
-    /// The ABI `module` is built for on `interpreter`: its `py-limited-api`, except that a
-    /// free-threaded build has no `abi3` before 3.15, so the module is built for the
-    /// interpreter itself there (see [`super::abi_warnings`]).
-    pub fn of(module: &ExtModule, interpreter: &Interpreter) -> Abi {
-        match module.py_limited_api {
-            None => Abi::VersionSpecific,
-            Some((_, minor)) if minor >= FIRST_ABI3T_MINOR => Abi::Abi3AndAbi3t(minor),
-            Some(_) if interpreter.free_threaded() => Abi::VersionSpecific,
-            Some((_, minor)) => Abi::Abi3(minor),
+impl Toolchain {
+    /// The toolchain for `interpreter`'s target, with its environment's settings applied.
+    /// `what` names the module an error is about.
+    pub fn for_target(interpreter: &Interpreter, what: &str) -> Result<Toolchain> {
+        match interpreter.os() {
+            TargetOs::Windows => msvc::toolchain(interpreter, what),
+            _ => Ok(Toolchain::unix(interpreter)),
         }
     }
 
-    /// The file-name suffix: `.abi3.so` or `.abi3t.so` for the stable ABIs (`.pyd` on
-    /// Windows), else the interpreter's EXT_SUFFIX.
-    pub fn suffix(self, interpreter: &Interpreter) -> String {
-        match self {
-            Abi::VersionSpecific => interpreter.get("EXT_SUFFIX").to_string(),
-            _ if cfg!(windows) => ".pyd".into(),
-            Abi::Abi3(_) => ".abi3.so".into(),
-            Abi::Abi3AndAbi3t(_) => ".abi3t.so".into(),
-        }
-    }
-
-    /// The preprocessor definitions that select the ABI: `Py_LIMITED_API` (and
-    /// `Py_TARGET_ABI3T`) for the stable ABIs; `Py_GIL_DISABLED` for a free-threaded build
-    /// on Windows, whose headers leave it to the compiler (a module built without it
-    /// crashes).
-    pub fn defines(self, interpreter: &Interpreter) -> Vec<String> {
-        let version = |minor: u32| format!("0x03{minor:02X}0000");
-        let mut defines = match self {
-            Abi::VersionSpecific => Vec::new(),
-            Abi::Abi3(minor) => vec![format!("-DPy_LIMITED_API={}", version(minor))],
-            Abi::Abi3AndAbi3t(minor) => vec![
-                format!("-DPy_LIMITED_API={}", version(minor)),
-                format!("-DPy_TARGET_ABI3T={}", version(minor)),
-            ],
+    /// A Unix-style toolchain: sysconfig's commands (or the target's defaults), then the
+    /// environment's, as setuptools' `customize_compiler` combines them.
+    pub fn unix(interpreter: &Interpreter) -> Toolchain {
+        let os = interpreter.os();
+        let sysconfig = |key: &str| words(interpreter.get(key));
+        let env = |key: &str| interpreter.env(key).map(words);
+        let or_default = |given: Vec<String>, default: &[&str]| {
+            if given.is_empty() {
+                default.iter().map(|w| w.to_string()).collect()
+            } else {
+                given
+            }
         };
-        let threaded = interpreter.free_threaded() || matches!(self, Abi::Abi3AndAbi3t(_));
-        if cfg!(windows) && threaded {
-            defines.push("-DPy_GIL_DISABLED=1".into());
+        let mut cc = or_default(sysconfig("CC"), &["cc"]);
+        let mut cxx = sysconfig("CXX");
+        let cflags = sysconfig("CFLAGS");
+        let ccshared = match sysconfig("CCSHARED") {
+            flags if !flags.is_empty() || interpreter.vars.contains_key("CCSHARED") => flags,
+            _ if os.is_apple() || os.is_windows() => Vec::new(),
+            _ => vec!["-fPIC".into()],
+        };
+        let link_flags: &[&str] = if os.is_apple() {
+            &["-bundle", "-undefined", "dynamic_lookup"]
+        } else {
+            &["-shared"]
+        };
+        let with = |program: &[String], flags: &[&str]| -> Vec<String> {
+            program
+                .iter()
+                .cloned()
+                .chain(flags.iter().map(|f| f.to_string()))
+                .collect()
+        };
+        let mut ldshared = or_default(sysconfig("LDSHARED"), &[]);
+        if ldshared.is_empty() {
+            ldshared = with(&cc, link_flags);
         }
-        defines
+        let mut ldcxxshared = sysconfig("LDCXXSHARED");
+        // The environment: a new CC links too unless LDSHARED is given (and a new CXX links
+        // C++ unless LDCXXSHARED is given).
+        if let Some(new_cc) = env("CC") {
+            if env("LDSHARED").is_none() {
+                ldshared = replace_prefix(&ldshared, &cc, &new_cc).unwrap_or(ldshared);
+            }
+            cc = new_cc;
+        }
+        ldshared = env("LDSHARED").unwrap_or(ldshared);
+        if let Some(new_cxx) = env("CXX") {
+            if env("LDCXXSHARED").is_none() {
+                ldcxxshared = replace_prefix(&ldcxxshared, &cxx, &new_cxx).unwrap_or(ldcxxshared);
+            }
+            cxx = new_cxx;
+        }
+        // Without a C++ compiler or linker from sysconfig or the environment, they follow
+        // the C ones.
+        if cxx.is_empty() {
+            cxx = cxx_for(&cc);
+        }
+        if let Some(given) = env("LDCXXSHARED") {
+            ldcxxshared = given;
+        } else if ldcxxshared.is_empty() {
+            ldcxxshared = replace_prefix(&ldshared, &cc, &cxx).unwrap_or(with(&cxx, link_flags));
+        }
+        let extra = |key: &str| env(key).unwrap_or_default();
+        let mut toolchain = Toolchain {
+            os,
+            style: Style::Unix,
+            cxxflags: env("CXXFLAGS").unwrap_or_else(|| {
+                cflags
+                    .iter()
+                    .filter(|f| !is_c_only_flag(f))
+                    .cloned()
+                    .collect()
+            }),
+            cflags: [cflags, extra("CFLAGS")].concat(),
+            ldshared: [ldshared, extra("LDFLAGS"), extra("CFLAGS")].concat(),
+            ldcxxshared: [ldcxxshared, extra("LDFLAGS"), extra("CXXFLAGS")].concat(),
+            cc,
+            cxx,
+            ccshared,
+            run_env: Vec::new(),
+        };
+        let cppflags = extra("CPPFLAGS");
+        for flags in [
+            &mut toolchain.cflags,
+            &mut toolchain.cxxflags,
+            &mut toolchain.ldshared,
+            &mut toolchain.ldcxxshared,
+        ] {
+            flags.extend(cppflags.iter().cloned());
+        }
+        if os == TargetOs::Macos {
+            toolchain.apply_macos(interpreter);
+        }
+        toolchain
+    }
+
+    /// macOS: `ARCHFLAGS` (`-arch arm64 -arch x86_64`) replaces every `-arch` the commands
+    /// carry, and `MACOSX_DEPLOYMENT_TARGET` (the environment's, else the interpreter's) is
+    /// in the environment the compiler and linker run with.
+    fn apply_macos(&mut self, interpreter: &Interpreter) {
+        if let Some(arch_flags) = interpreter.env("ARCHFLAGS").map(words) {
+            for command in [
+                &mut self.cc,
+                &mut self.cxx,
+                &mut self.cflags,
+                &mut self.cxxflags,
+                &mut self.ldshared,
+                &mut self.ldcxxshared,
+            ] {
+                *command = without_arch_flags(command);
+            }
+            for flags in [
+                &mut self.cflags,
+                &mut self.cxxflags,
+                &mut self.ldshared,
+                &mut self.ldcxxshared,
+            ] {
+                flags.extend(arch_flags.iter().cloned());
+            }
+        }
+        let target = interpreter
+            .env("MACOSX_DEPLOYMENT_TARGET")
+            .unwrap_or(interpreter.get("MACOSX_DEPLOYMENT_TARGET"))
+            .trim();
+        if !target.is_empty() {
+            self.run_env
+                .push(("MACOSX_DEPLOYMENT_TARGET".into(), target.to_string()));
+        }
+    }
+
+    /// The compiler (program, leading arguments) and flags for `language`.
+    pub fn compiler(&self, language: Language) -> (&[String], &[String]) {
+        match language {
+            Language::C | Language::Cython => (&self.cc, &self.cflags),
+            Language::Cxx => (&self.cxx, &self.cxxflags),
+        }
+    }
+
+    /// A step's key: its command line, and the environment it runs with that changes what
+    /// it makes (`MACOSX_DEPLOYMENT_TARGET`; not MSVC's `PATH`, which differs between
+    /// isolated builds).
+    pub fn key(&self, command_line: &str) -> String {
+        let mut key = command_line.to_string();
+        for (name, value) in &self.run_env {
+            if name != "PATH" {
+                key.push_str(&format!(" [{name}={value}]"));
+            }
+        }
+        key
+    }
+
+    /// A command for `program` (a command's words), running with [`Toolchain::run_env`].
+    pub fn command(&self, program: &[String]) -> Command {
+        let mut command = Command::new(program.first().map_or("cc", String::as_str));
+        command.args(program.iter().skip(1));
+        command.envs(self.run_env.iter().map(|(k, v)| (k, v)));
+        command
     }
 }
 
-/// The command (program and leading arguments) sysconfig gives under `key`, or `fallback`.
-pub(super) fn command_words(
-    config: &Interpreter,
-    key: &str,
-    fallback: &[&str],
-) -> (String, Vec<String>) {
-    let words = words(config.get(key));
-    match words.split_first() {
-        Some((first, rest)) => (first.clone(), rest.to_vec()),
-        None => (
-            fallback[0].to_string(),
-            fallback[1..].iter().map(|w| w.to_string()).collect(),
-        ),
-    }
+/// `command` with `from` at its start replaced by `to`; `None` when it does not start so.
+fn replace_prefix(command: &[String], from: &[String], to: &[String]) -> Option<Vec<String>> {
+    command
+        .strip_prefix(from)
+        .map(|rest| to.iter().chain(rest).cloned().collect())
 }
 
-/// The C++ compiler that goes with the C compiler `cc` when sysconfig names none, as
-/// setuptools guesses it: `gcc` -> `g++`, `clang` -> `clang++`, `cc` -> `c++`.
-pub(super) fn cxx_for(cc: &str) -> String {
+/// `flags` without any `-arch NAME` pair.
+fn without_arch_flags(flags: &[String]) -> Vec<String> {
+    let mut kept = Vec::new();
+    let mut words = flags.iter();
+    while let Some(word) = words.next() {
+        if word == "-arch" {
+            words.next();
+        } else {
+            kept.push(word.clone());
+        }
+    }
+    kept
+}
+
+/// Compiler launchers that run the compiler named after them.
+const LAUNCHERS: &[&str] = &["ccache", "sccache", "distcc", "icecc", "buildcache"];
+
+/// The C++ compiler that goes with the C compiler command `cc` when sysconfig names none, as
+/// setuptools guesses it: `gcc` -> `g++`, `clang` -> `clang++`, `cc` -> `c++` (behind a
+/// launcher such as `ccache`, the compiler it launches).
+pub(super) fn cxx_for(cc: &[String]) -> Vec<String> {
+    let mut cxx = cc.to_vec();
+    let launcher = cc.first().is_some_and(|first| {
+        let name = first.rsplit(['/', '\\']).next().unwrap_or(first);
+        LAUNCHERS.contains(&name)
+    });
+    if let Some(word) = cxx.get_mut(usize::from(launcher && cc.len() > 1)) {
+        *word = cxx_name(word);
+    }
+    cxx
+}
+
+fn cxx_name(cc: &str) -> String {
     let (dir, name) = cc.rsplit_once('/').map_or(("", cc), |(d, n)| (d, n));
     let cxx = if let Some(at) = name.rfind("gcc") {
         format!("{}g++{}", &name[..at], &name[at + 3..])
@@ -150,18 +319,6 @@ pub(super) fn cxx_for(cc: &str) -> String {
     }
 }
 
-/// The compiler for `language`: sysconfig's CC or CXX (CXX derived from CC when missing).
-pub(super) fn compiler(config: &Interpreter, language: Language) -> (String, Vec<String>) {
-    let (cc, cc_args) = command_words(config, "CC", &["cc"]);
-    match language {
-        Language::C | Language::Cython => (cc, cc_args),
-        Language::Cxx if !config.get("CXX").trim().is_empty() => {
-            command_words(config, "CXX", &["c++"])
-        }
-        Language::Cxx => (cxx_for(&cc), cc_args),
-    }
-}
-
 /// Whether a CFLAGS word applies to C only (a C++ compiler warns about it or refuses it).
 pub(super) fn is_c_only_flag(flag: &str) -> bool {
     matches!(
@@ -176,89 +333,4 @@ pub(super) fn is_c_only_flag(flag: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cxx_compiler_follows_the_c_compiler() {
-        assert_eq!(cxx_for("gcc"), "g++");
-        assert_eq!(cxx_for("gcc-12"), "g++-12");
-        assert_eq!(cxx_for("/usr/bin/clang"), "/usr/bin/clang++");
-        assert_eq!(cxx_for("cc"), "c++");
-        assert_eq!(cxx_for("x86_64-linux-gnu-gcc"), "x86_64-linux-gnu-g++");
-        assert_eq!(cxx_for("clang-17"), "clang++-17");
-        let config = Interpreter {
-            vars: [("CC".to_string(), "gcc -pthread".to_string())].into(),
-            ..Interpreter::default()
-        };
-        assert_eq!(
-            compiler(&config, Language::Cxx),
-            ("g++".to_string(), vec!["-pthread".to_string()])
-        );
-    }
-
-    #[test]
-    fn the_abi_follows_the_module_and_the_interpreter() {
-        let module = |limited: Option<u32>| ExtModule {
-            name: "m".into(),
-            sources: vec!["m.c".into()],
-            include_dirs: Vec::new(),
-            define_macros: Vec::new(),
-            libraries: Vec::new(),
-            py_limited_api: limited.map(|minor| (3, minor)),
-            cython_cxx: false,
-            extra_compile_args: Vec::new(),
-            extra_link_args: Vec::new(),
-            cython_directives: Vec::new(),
-        };
-        let interpreter = |threaded: bool, suffix: &str| Interpreter {
-            version: Some((3, 13)),
-            vars: [
-                ("EXT_SUFFIX".to_string(), suffix.to_string()),
-                ("Py_GIL_DISABLED".to_string(), (threaded as u8).to_string()),
-            ]
-            .into(),
-        };
-        let gil = interpreter(false, ".cpython-313-x86_64-linux-gnu.so");
-        let ft = interpreter(true, ".cpython-313t-x86_64-linux-gnu.so");
-        assert_eq!(Abi::of(&module(None), &ft), Abi::VersionSpecific);
-        assert_eq!(Abi::of(&module(Some(9)), &gil), Abi::Abi3(9));
-        // No abi3 on a free-threaded build before 3.15: built for the interpreter.
-        assert_eq!(Abi::of(&module(Some(9)), &ft), Abi::VersionSpecific);
-        assert_eq!(
-            Abi::VersionSpecific.suffix(&ft),
-            ".cpython-313t-x86_64-linux-gnu.so"
-        );
-        assert!(Abi::VersionSpecific.defines(&gil).is_empty());
-        assert_eq!(Abi::Abi3(9).defines(&gil), ["-DPy_LIMITED_API=0x03090000"]);
-        // PEP 803: both stable ABIs from 3.15 on, on either build.
-        assert_eq!(Abi::of(&module(Some(15)), &ft), Abi::Abi3AndAbi3t(15));
-        assert_eq!(Abi::of(&module(Some(16)), &gil), Abi::Abi3AndAbi3t(16));
-        #[cfg(not(windows))]
-        {
-            assert_eq!(Abi::Abi3(9).suffix(&gil), ".abi3.so");
-            assert_eq!(Abi::Abi3AndAbi3t(15).suffix(&gil), ".abi3t.so");
-            assert_eq!(
-                Abi::Abi3AndAbi3t(15).defines(&ft),
-                [
-                    "-DPy_LIMITED_API=0x030F0000",
-                    "-DPy_TARGET_ABI3T=0x030F0000"
-                ]
-            );
-            assert!(Abi::VersionSpecific.defines(&ft).is_empty());
-        }
-        #[cfg(windows)]
-        {
-            assert_eq!(Abi::Abi3AndAbi3t(15).suffix(&gil), ".pyd");
-            assert_eq!(Abi::VersionSpecific.defines(&ft), ["-DPy_GIL_DISABLED=1"]);
-        }
-    }
-
-    #[test]
-    fn c_only_flags_stay_away_from_cxx() {
-        assert!(is_c_only_flag("-Wstrict-prototypes"));
-        assert!(is_c_only_flag("-std=c11"));
-        assert!(!is_c_only_flag("-std=c++17"));
-        assert!(!is_c_only_flag("-O3"));
-    }
-}
+mod tests;

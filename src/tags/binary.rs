@@ -30,6 +30,54 @@ pub enum Platform {
     },
     /// Windows: the platform tag (`win_amd64`, `win32`, `win_arm64`).
     Windows(String),
+    /// iOS (PEP 730): the architecture, the minimum iOS version, and whether it is built for
+    /// the simulator.
+    Ios {
+        /// Architecture (`arm64`, `x86_64`).
+        arch: String,
+        /// Minimum iOS (major, minor).
+        min: (u32, u32),
+        /// Built for the simulator (`iphonesimulator`) rather than devices (`iphoneos`).
+        simulator: bool,
+    },
+    /// Android (PEP 738): the ABI as tags name it and the API level the binary was built
+    /// for, when it says (NDK binaries carry it in an `.note.android.ident` note).
+    Android {
+        /// `arm64_v8a`, `armeabi_v7a`, `x86_64` or `x86`.
+        abi: String,
+        /// The minimum API level.
+        api: Option<u32>,
+    },
+    /// A WebAssembly module (Emscripten, Pyodide), which names no platform version: the tag
+    /// comes from the interpreter.
+    Wasm,
+}
+
+/// The Android ABI name of an ELF architecture.
+fn android_abi(arch: &str) -> &str {
+    match arch {
+        "aarch64" => "arm64_v8a",
+        "armv7l" => "armeabi_v7a",
+        "i686" => "x86",
+        other => other,
+    }
+}
+
+/// The API level in an ELF's `.note.android.ident` note (name `Android`, type 1, the level
+/// as the first 32-bit word of its description), if it has one.
+fn android_api_level(elf: &goblin::elf::Elf<'_>, data: &[u8]) -> Option<u32> {
+    let notes = elf.iter_note_sections(data, Some(".note.android.ident"))?;
+    for note in notes.flatten() {
+        if note.name == "Android" && note.n_type == 1 && note.desc.len() >= 4 {
+            let word = [note.desc[0], note.desc[1], note.desc[2], note.desc[3]];
+            return Some(if elf.little_endian {
+                u32::from_le_bytes(word)
+            } else {
+                u32::from_be_bytes(word)
+            });
+        }
+    }
+    None
 }
 
 fn elf_arch(machine: u16, is_64: bool) -> Result<String, String> {
@@ -54,6 +102,7 @@ enum Binary<'a> {
     Elf(Box<goblin::elf::Elf<'a>>),
     Pe(Box<goblin::pe::PE<'a>>),
     Mach(Box<goblin::mach::Mach<'a>>),
+    Wasm,
 }
 
 impl<'a> Binary<'a> {
@@ -75,6 +124,7 @@ impl<'a> Binary<'a> {
             [a, b, c, d, ..] if MACH_MAGICS.contains(&u32::from_be_bytes([*a, *b, *c, *d])) => {
                 Some(Binary::Mach(Box::new(goblin::mach::Mach::parse(data)?)))
             }
+            [0, b'a', b's', b'm', ..] => Some(Binary::Wasm),
             _ => None,
         })
     }
@@ -99,6 +149,15 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
         Some(Binary::Elf(elf)) => {
             let arch = elf_arch(elf.header.e_machine, elf.is_64)
                 .map_err(|e| format!("`{}`: {e}", path.display()))?;
+            // Android's libc is a bare `libc.so`; glibc's is `libc.so.6`.
+            let api = android_api_level(&elf, &data);
+            if api.is_some()
+                || elf.libraries.contains(&"libc.so")
+                || elf.interpreter.is_some_and(|i| i.starts_with("/system/bin/linker"))
+            {
+                let abi = android_abi(&arch).to_string();
+                return Ok(Platform::Android { abi, api });
+            }
             if elf
                 .libraries
                 .iter()
@@ -152,44 +211,74 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
                 .to_string(),
             ))
         }
-        Some(Binary::Mach(mach)) => {
-            let mut archs = Vec::new();
-            let mut min = (10, 9);
-            let mut read = |macho: &goblin::mach::MachO| {
-                use goblin::mach::constants::cputype::*;
-                archs.push(match macho.header.cputype() {
-                    CPU_TYPE_ARM64 => "arm64".to_string(),
-                    CPU_TYPE_X86_64 => "x86_64".to_string(),
-                    other => format!("cpu{other}"),
-                });
-                for command in &macho.load_commands {
-                    use goblin::mach::load_command::CommandVariant;
-                    let version = match &command.command {
-                        CommandVariant::BuildVersion(v) => Some(v.minos),
-                        CommandVariant::VersionMinMacosx(v) => Some(v.version),
-                        _ => None,
-                    };
-                    if let Some(v) = version {
-                        let found = (v >> 16, (v >> 8) & 0xff);
-                        min = if found > min { found } else { min };
-                    }
-                }
-            };
-            match *mach {
-                goblin::mach::Mach::Binary(macho) => read(&macho),
-                goblin::mach::Mach::Fat(fat) => {
-                    for arch in fat.into_iter().flatten() {
-                        if let goblin::mach::SingleArch::MachO(macho) = arch {
-                            read(&macho);
-                        }
-                    }
+        Some(Binary::Mach(mach)) => apple_platform(&mach).map_err(|e| format!("`{}`: {e}", path.display())),
+        Some(Binary::Wasm) => Ok(Platform::Wasm),
+        None => Err(format!(
+            "`{}` is not an ELF, Mach-O, PE or WebAssembly binary, so rustbackend cannot tell which platform it is for; pass the tag with -C wheel-tag=... or [tool.rustbackend] wheel-tag",
+            path.display()
+        )),
+    }
+}
+
+/// One Mach-O slice: its architecture, the Apple platform it is built for (the
+/// `LC_BUILD_VERSION` platform: 1 macOS, 2 iOS, 7 iOS simulator, ...), and the minimum OS.
+fn mach_slice(macho: &goblin::mach::MachO<'_>) -> (String, u32, (u32, u32)) {
+    use goblin::mach::constants::cputype::*;
+    use goblin::mach::load_command::CommandVariant;
+    let arch = match macho.header.cputype() {
+        CPU_TYPE_ARM64 => "arm64".to_string(),
+        CPU_TYPE_X86_64 => "x86_64".to_string(),
+        other => format!("cpu{other}"),
+    };
+    let (mut platform, mut min) = (1, (0, 0));
+    for command in &macho.load_commands {
+        let (kind, version) = match &command.command {
+            CommandVariant::BuildVersion(v) => (v.platform, v.minos),
+            CommandVariant::VersionMinMacosx(v) => (1, v.version),
+            CommandVariant::VersionMinIphoneos(v) => (2, v.version),
+            _ => continue,
+        };
+        platform = kind;
+        min = min.max((version >> 16, (version >> 8) & 0xff));
+    }
+    (arch, platform, min)
+}
+
+/// The platform of a thin or fat Mach-O binary: macOS (all its slices, with the highest
+/// minimum OS), or iOS (device or simulator). tvOS, watchOS and Mac Catalyst have no wheel
+/// tags.
+fn apple_platform(mach: &goblin::mach::Mach<'_>) -> Result<Platform, String> {
+    let mut slices = Vec::new();
+    match mach {
+        goblin::mach::Mach::Binary(macho) => slices.push(mach_slice(macho)),
+        goblin::mach::Mach::Fat(fat) => {
+            for arch in fat.into_iter().flatten() {
+                if let goblin::mach::SingleArch::MachO(macho) = arch {
+                    slices.push(mach_slice(&macho));
                 }
             }
-            Ok(Platform::Macos { archs, min })
         }
-        _ => Err(format!(
-            "`{}` is not an ELF, Mach-O or PE binary",
-            path.display()
+    }
+    let Some((arch, platform, _)) = slices.first().cloned() else {
+        return Err("a fat Mach-O binary without Mach-O slices".into());
+    };
+    if slices.iter().any(|(_, p, _)| *p != platform) {
+        return Err("its Mach-O slices are built for different Apple platforms".into());
+    }
+    let min = slices.iter().map(|(_, _, m)| *m).max().unwrap_or_default();
+    match platform {
+        1 => Ok(Platform::Macos {
+            archs: slices.into_iter().map(|(a, _, _)| a).collect(),
+            min: min.max((10, 9)),
+        }),
+        2 | 7 if slices.len() == 1 => Ok(Platform::Ios {
+            arch,
+            min,
+            simulator: platform == 7,
+        }),
+        2 | 7 => Err("a fat iOS binary: iOS wheels hold one architecture each (PEP 730)".into()),
+        other => Err(format!(
+            "a Mach-O binary for Apple platform {other} (tvOS, watchOS or Mac Catalyst), which has no wheel tag"
         )),
     }
 }

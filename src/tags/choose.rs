@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::target::fits;
 use super::{infer, Inferred, WheelTag};
 
 /// The tag facts of a pure-Python wheel.
@@ -32,6 +33,12 @@ pub struct TagChoice<'a> {
     /// The (major, minor) of the interpreter the build is for, and whether it is a
     /// free-threaded build.
     pub interpreter: Option<(u32, u32, bool)>,
+    /// The interpreter's platform string (`sysconfig.get_platform()`), which places binaries
+    /// that do not say everything themselves (WebAssembly, Android without an API note).
+    pub platform: &'a str,
+    /// Whether `platform` was named for the build (a build-details.json): then binaries
+    /// built for another system or architecture are an error, not a tag.
+    pub platform_named: bool,
 }
 
 impl TagChoice<'_> {
@@ -58,7 +65,15 @@ impl TagChoice<'_> {
             self.requires_python,
             self.limited_api,
             self.interpreter,
+            self.platform,
         )?;
+        if self.platform_named && !inferred.purelib && !fits(self.platform, &inferred.tag.platform)
+        {
+            return Err(format!(
+                "the extension modules were compiled for {}, but the build is for `{}` (-C build-details); set CC (and LDSHARED) to the target's compiler, for example CC=\"zig cc -target aarch64-linux-gnu\" or CC=aarch64-linux-gnu-gcc",
+                inferred.tag.platform, self.platform
+            ));
+        }
         let [python, abi, platform] = self.parts;
         if let Some(python) = python {
             inferred.tag.python = python.to_string();

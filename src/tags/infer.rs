@@ -3,6 +3,7 @@
 
 use super::binary::{platform_of, Platform};
 use super::manylinux::{manylinux_floor, policy_minor};
+use super::target::{android_platform, wasm_platform_tag};
 use super::WheelTag;
 /// What the binaries in a wheel say about its tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,12 +72,15 @@ pub fn minimum_python3_minor(requires_python: &str) -> Option<u32> {
 /// `limited_api` is the newest `py-limited-api` minor the modules were compiled for (the
 /// oldest CPython 3 an abi3 wheel serves); without it, requires-python's lower bound or
 /// `interpreter`, the (major, minor) of the Python running the build, and whether it is a
-/// free-threaded build (for a bare `.so`/`.pyd`, which names no interpreter).
+/// free-threaded build (for a bare `.so`/`.pyd`, which names no interpreter). `platform` is
+/// the interpreter's platform string, which places what a binary does not say itself (a
+/// WebAssembly module's platform, an Android binary's API level).
 pub fn infer(
     binaries: &[(String, std::path::PathBuf)],
     requires_python: Option<&str>,
     limited_api: Option<u32>,
     interpreter: Option<(u32, u32, bool)>,
+    platform: &str,
 ) -> Result<Inferred, String> {
     if binaries.is_empty() {
         return Ok(Inferred {
@@ -115,7 +119,7 @@ pub fn infer(
         .or_else(|| requires_python.and_then(minimum_python3_minor))
         .or(interpreter.map(|(_, minor, _)| minor));
     let (python, abi) = python_and_abi(full, abi3, abi3t, stable_minor);
-    let (platform, warnings) = combine_platforms(&platforms)?;
+    let (platform, warnings) = combine_platforms(&platforms, platform)?;
     Ok(Inferred {
         tag: WheelTag {
             python,
@@ -155,7 +159,11 @@ fn is_extension_like(name: &str) -> bool {
 }
 
 /// One platform tag for all binaries; disagreeing architectures or systems are errors.
-fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<String>), String> {
+/// `target` is the interpreter's platform string (for WebAssembly and Android, see [`infer`]).
+fn combine_platforms(
+    platforms: &[(String, Platform)],
+    target: &str,
+) -> Result<(String, Vec<String>), String> {
     let mut warnings = Vec::new();
     let (first_path, first) = &platforms[0];
     let disagree = |path: &str| {
@@ -229,6 +237,59 @@ fn combine_platforms(platforms: &[(String, Platform)]) -> Result<(String, Vec<St
             let (major, minor) = if min.0 >= 11 { (min.0, 0) } else { min };
             Ok((format!("macosx_{major}_{minor}_{arch}"), warnings))
         }
+        Platform::Ios {
+            arch, simulator, ..
+        } => {
+            let mut min = (0, 0);
+            for (path, platform) in platforms {
+                match platform {
+                    Platform::Ios {
+                        arch: a,
+                        min: m,
+                        simulator: s,
+                    } if a == arch && s == simulator => min = min.max(*m),
+                    _ => return disagree(path),
+                }
+            }
+            let sdk = if *simulator {
+                "iphonesimulator"
+            } else {
+                "iphoneos"
+            };
+            Ok((format!("ios_{}_{}_{arch}_{sdk}", min.0, min.1), warnings))
+        }
+        Platform::Android { abi, .. } => {
+            let mut api = None;
+            for (path, platform) in platforms {
+                match platform {
+                    Platform::Android { abi: a, api: level } if a == abi => {
+                        api = api.max(*level);
+                    }
+                    _ => return disagree(path),
+                }
+            }
+            let api = match (api, android_platform(target)) {
+                (Some(api), _) => api,
+                (None, Some((api, target_abi))) if target_abi == *abi => api,
+                _ => return Err(format!(
+                    "`{first_path}` is an Android binary without an API level note, and the interpreter's platform (`{target}`) names none for {abi}; build it with the NDK's compiler for the target Python, or pass -C wheel-tag=..."
+                )),
+            };
+            Ok((format!("android_{api}_{abi}"), warnings))
+        }
+        Platform::Wasm => {
+            for (path, platform) in platforms {
+                if *platform != Platform::Wasm {
+                    return disagree(path);
+                }
+            }
+            match wasm_platform_tag(target) {
+                Some(tag) => Ok((tag, warnings)),
+                None => Err(format!(
+                    "`{first_path}` is a WebAssembly module, which does not say which Emscripten or Pyodide it is for, and the interpreter's platform (`{target}`) is not a WebAssembly one; build it with the target's Python (pyodide build, cibuildwheel), or pass -C wheel-tag=..."
+                )),
+            }
+        }
     }
 }
 
@@ -298,7 +359,7 @@ mod tests {
 
     #[test]
     fn no_binaries_is_pure() {
-        let inferred = infer(&[], None, None, Some((3, 11, false))).unwrap();
+        let inferred = infer(&[], None, None, Some((3, 11, false)), "").unwrap();
         assert_eq!(inferred.tag, WheelTag::pure());
         assert!(inferred.purelib);
     }

@@ -6,11 +6,13 @@ mod binary;
 mod choose;
 mod infer;
 mod manylinux;
+pub mod target;
 
 pub use binary::{platform_of, Platform};
 pub use choose::{pure, TagChoice};
 pub use infer::{infer, is_binary, minimum_python3_minor, Inferred};
 pub use manylinux::manylinux_floor;
+pub use target::TargetOs;
 
 /// A wheel tag triple; each part may be a `.`-joined set (`py2.py3`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -84,3 +84,33 @@ fn readme_documents_every_config_setting() {
         );
     }
 }
+
+/// The Python shim passes exactly the environment variables the core reads as compiler
+/// settings ([`rustbackend::request::COMPILER_ENV`]), and the README names each.
+#[test]
+fn the_shim_passes_every_compiler_variable() {
+    let shim = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/python/rustbackend/__init__.py"
+    ))
+    .unwrap();
+    let tuple = shim
+        .split("_COMPILER_ENV = (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the shim has a _COMPILER_ENV tuple");
+    let passed: Vec<&str> = tuple
+        .split(',')
+        .map(|name| name.trim().trim_matches('"'))
+        .filter(|name| !name.is_empty())
+        .collect();
+    assert_eq!(passed, rustbackend::request::COMPILER_ENV);
+    let platforms =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/platforms.md")).unwrap();
+    for name in rustbackend::request::COMPILER_ENV {
+        assert!(
+            platforms.contains(&format!("`{name}`")),
+            "docs/platforms.md does not name `{name}`"
+        );
+    }
+}

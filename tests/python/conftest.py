@@ -216,3 +216,21 @@ def built(tmp_path_factory: pytest.TempPathFactory, frontend_env: Dict[str, str]
         (tree_wheel,) = tree_out.glob("*.whl")
         result[name] = Built(name, project, sdist, wheel, tree_wheel)
     return result
+
+
+def foreign_python(arch: str) -> tuple:
+    """CPython for a Debian architecture, with its C headers, unpacked by
+    scripts/foreign-python.sh (once, into target/); returns (its python3, the qemu-user
+    command that runs it)."""
+    root = ROOT / "target" / f"{arch}-python"
+    python = root / "usr" / "bin" / "python3"
+    headers = root / "usr" / "include" / "python3.11" / "Python.h"
+    qemu = {"arm64": "qemu-aarch64", "armhf": "qemu-arm", "i386": "qemu-i386",
+            "ppc64el": "qemu-ppc64le", "s390x": "qemu-s390x"}[arch]
+    if not (python.exists() and headers.exists()):
+        proc = subprocess.run(["bash", ROOT / "scripts" / "foreign-python.sh", arch, root],
+                              capture_output=True, text=True)
+        if proc.returncode == 3:
+            pytest.skip(proc.stderr.strip())
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return python, qemu

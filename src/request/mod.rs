@@ -2,11 +2,13 @@
 //! here, from one table), `SOURCE_DATE_EPOCH`, and the facts of the interpreter the build is
 //! for. The core reads no environment: `python.rs` (or a Rust caller) fills this in.
 
-use std::collections::HashMap;
-
 use crate::archive;
 use crate::error::{Error, Result};
 use crate::plan::pyproject::settings::EditableMode;
+
+mod build_details;
+mod interpreter;
+pub use interpreter::{Interpreter, COMPILER_ENV};
 
 /// One `-C key=value` setting: its name, the value it takes and what it does. The README's
 /// settings list is tested against [`CONFIG_SETTINGS`].
@@ -22,6 +24,11 @@ pub struct ConfigSetting {
 
 /// Every config setting rustbackend understands; any other key is refused.
 pub const CONFIG_SETTINGS: &[ConfigSetting] = &[
+    ConfigSetting {
+        name: "build-details",
+        value: "the path of the target interpreter's build-details.json (PEP 739)",
+        help: "cross-compiles extension modules for that interpreter, without running it (compiler in `CC`)",
+    },
     ConfigSetting {
         name: "build-dir",
         value: "a directory, relative to the project",
@@ -44,37 +51,6 @@ pub const CONFIG_SETTINGS: &[ConfigSetting] = &[
     },
 ];
 
-/// The facts of the interpreter a build is for: its version, and sysconfig's variables and
-/// paths by name (`include`, `EXT_SUFFIX`, `CC`, `CFLAGS`, `CCSHARED`, `LDSHARED`,
-/// `executable`, ...), as the Python shim reads them.
-#[derive(Debug, Clone, Default)]
-pub struct Interpreter {
-    /// The (major, minor) version (for tags of extension modules without an interpreter
-    /// suffix, and abi3 without requires-python).
-    pub version: Option<(u32, u32)>,
-    /// sysconfig's variables and paths by name.
-    pub vars: HashMap<String, String>,
-}
-
-impl Interpreter {
-    /// The variable `key`, or `""` when it is unknown.
-    pub fn get(&self, key: &str) -> &str {
-        self.vars.get(key).map(String::as_str).unwrap_or_default()
-    }
-
-    /// Whether it is a free-threaded build (sysconfig's `Py_GIL_DISABLED`, PEP 703): its
-    /// extension modules carry the `t` ABI flag (`cp313t`) and it has no `abi3`.
-    pub fn free_threaded(&self) -> bool {
-        matches!(self.get("Py_GIL_DISABLED").trim(), "1" | "True" | "true")
-    }
-
-    /// The version and whether the build is free-threaded, as tag inference takes them.
-    pub fn tag_facts(&self) -> Option<(u32, u32, bool)> {
-        self.version
-            .map(|(major, minor)| (major, minor, self.free_threaded()))
-    }
-}
-
 /// Everything a build is given that does not come from the project itself.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -90,6 +66,10 @@ pub struct BuildOptions {
     /// `-C build-dir=DIR`: where compiling happens, kept between builds (relative to the
     /// project).
     pub build_dir: Option<String>,
+    /// `-C build-details=PATH`: the target interpreter's build-details.json (relative to
+    /// the project), which replaces the running interpreter's facts (see
+    /// [`BuildOptions::for_project`]).
+    pub build_details: Option<String>,
     /// The interpreter the build is for.
     pub interpreter: Interpreter,
 }
@@ -130,10 +110,28 @@ impl BuildOptions {
                 "wheel-tag" => self.wheel_tag = Some(value.clone()),
                 "jobs" => self.jobs = parse_jobs(text)?,
                 "build-dir" => self.build_dir = (!text.is_empty()).then(|| text.to_string()),
+                "build-details" => {
+                    self.build_details = (!text.is_empty()).then(|| text.to_string())
+                }
                 _ => unreachable!("every key of CONFIG_SETTINGS is parsed"),
             }
         }
         Ok(self)
+    }
+}
+
+impl BuildOptions {
+    /// These options for the project in `project_dir`: with `-C build-details`, the
+    /// interpreter's facts are read from that file (the running interpreter's executable,
+    /// which runs Cython, and the compiler settings from the environment are kept).
+    pub fn for_project(&self, project_dir: &std::path::Path) -> Result<std::borrow::Cow<'_, Self>> {
+        let Some(path) = &self.build_details else {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        };
+        let mut options = self.clone();
+        options.interpreter =
+            build_details::read(&project_dir.join(path), path, &self.interpreter)?;
+        Ok(std::borrow::Cow::Owned(options))
     }
 }
 
@@ -213,7 +211,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!message.contains("did you mean"), "{message}");
-        assert!(message.contains("`build-dir`, `editable-mode`, `jobs`, `wheel-tag`"));
+        assert!(
+            message.contains("`build-details`, `build-dir`, `editable-mode`, `jobs`, `wheel-tag`")
+        );
         let message = parse(&[("editable_mode", &["strict"])])
             .unwrap_err()
             .to_string();
