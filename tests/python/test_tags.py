@@ -130,3 +130,97 @@ def test_macos_dylib_gives_a_macos_tag_with_its_minimum_version(backend_venv, tm
     dylib = cross_library(tmp_path, [sys.executable, "-m", "ziglang", "cc", "-target", target], "libhelper.dylib")
     shutil.copy(dylib, project / "src" / "speedy" / "libhelper.dylib")
     assert build_wheel(backend_venv, project, tmp_path / "dist").name == f"speedy-1.0-py3-none-{platform}.whl"
+
+
+def zig_object(tmp_path: Path, target: str, name: str, source: str = "int helper(int x) { return x * 2; }\n") -> Path:
+    """An object file for `target`, compiled by zig (the pinned ziglang): iOS has no SDK here
+    to link against, and an object carries the same platform facts as a linked binary."""
+    path = tmp_path / f"{name}.c"
+    path.write_text(source)
+    out = tmp_path / name
+    run([sys.executable, "-m", "ziglang", "cc", "-target", target, "-c", "-o", out, path])
+    return out
+
+
+# An Android NDK binary's ABI note (what the NDK's crtbegin adds): owner "Android", type 1,
+# the API level first in its description.
+ANDROID_NOTE = """int helper(int x) { return x * 2; }
+__attribute__((section(".note.android.ident"), aligned(4), used))
+static const struct { unsigned namesz, descsz, type; char name[8]; unsigned api; char rest[128]; }
+    note = {8, 132, 1, "Android", 24};
+"""
+
+
+def tag_or_error(venv, project: Path, out: Path, **env: str) -> str:
+    """The wheel's tag part, or the BuildError's text."""
+    code = ("import rustbackend, sys\n"
+            "try:\n    print(rustbackend.build_wheel(sys.argv[1]))\n"
+            "except rustbackend.BuildError as e:\n    print('BuildError:', e)\n")
+    text = run([venv.python, "-c", code, out], env=dict(venv.env, **env), cwd=project).stdout.strip()
+    return text if text.startswith("BuildError:") else text.removeprefix("speedy-1.0-").removesuffix(".whl")
+
+
+@pytest.mark.parametrize("target, name, env, tag", [
+    # PEP 730: the Mach-O build-version platform says device or simulator.
+    ("aarch64-ios.13.0", "libhelper.dylib", {}, "py3-none-ios_13_0_arm64_iphoneos"),
+    ("aarch64-ios.14.0-simulator", "libhelper.dylib", {}, "py3-none-ios_14_0_arm64_iphonesimulator"),
+    ("x86_64-ios.13.0-simulator", "libhelper.dylib", {}, "py3-none-ios_13_0_x86_64_iphonesimulator"),
+    # PEP 738: the NDK note gives the API level; without it, the interpreter's platform does.
+    ("aarch64-linux-android", "libhelper.so.1", {}, "py3-none-android_24_arm64_v8a"),
+    ("x86_64-linux-android", "libhelper.so.1", {}, "py3-none-android_24_x86_64"),
+    # PEP 783: a WebAssembly module names no platform; Pyodide's interpreter does.
+    ("wasm32-freestanding", "libhelper.so.1", {"_PYTHON_HOST_PLATFORM": "pyodide-2025.0-wasm32"},
+     "py3-none-pyodide_2025_0_wasm32"),
+    ("wasm32-freestanding", "libhelper.so.1", {"_PYTHON_HOST_PLATFORM": "emscripten-3.1.58-wasm32"},
+     "py3-none-emscripten_3_1_58_wasm32"),
+])
+def test_mobile_and_webassembly_binaries_get_their_tags(backend_venv, tmp_path, target, name, env, tag):
+    """The targets cibuildwheel builds inside a target-configured Python (its platform in
+    `_PYTHON_HOST_PLATFORM`, as sysconfig reads it): binaries from zig for each."""
+    project = project_with(tmp_path, "mobile")
+    (project / "src" / "speedy" / "__init__.py").write_text("")
+    source = ANDROID_NOTE if "android" in target else "int helper(int x) { return x * 2; }\n"
+    binary = zig_object(tmp_path, target, name, source)
+    shutil.copy(binary, project / "src" / "speedy" / name)
+    assert tag_or_error(backend_venv, project, tmp_path / "dist", **env) == tag
+
+
+def android_library_without_note(tmp_path: Path) -> Path:
+    """A shared library linked against Bionic's `libc.so` (a stub here) by zig for Android,
+    without the NDK's API level note."""
+    zig = [sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-linux-android", "-nostdlib", "-shared"]
+    (tmp_path / "stub.c").write_text("int stub;\n")
+    (tmp_path / "helper.c").write_text("extern int stub;\nint helper(int x) { return x + stub; }\n")
+    run([*zig, "-Wl,-soname,libc.so", "-o", tmp_path / "libc-stub.so", tmp_path / "stub.c"])
+    run([*zig, "-o", tmp_path / "libhelper.so.1", tmp_path / "helper.c", tmp_path / "libc-stub.so"])
+    return tmp_path / "libhelper.so.1"
+
+
+def test_binaries_nothing_places_are_errors_that_name_them(backend_venv, tmp_path):
+    """A WebAssembly module built by a Linux interpreter, an Android binary without its API
+    note on a non-Android interpreter, a tvOS binary, and a file that is no binary at all: no
+    guess, an error naming the file (and -C wheel-tag as the way out)."""
+    binaries = {
+        "wasm": (zig_object(tmp_path, "wasm32-freestanding", "w.o"),
+                 "`speedy/libhelper.so.1` is a WebAssembly module, which does not say which Emscripten or Pyodide it is for"),
+        "android": (android_library_without_note(tmp_path),
+                    "`speedy/libhelper.so.1` is an Android binary without an API level note"),
+        "tvos": (zig_object(tmp_path, "aarch64-tvos.14.0", "tv.o"),
+                 "for Apple platform 3 (tvOS, watchOS or Mac Catalyst), which has no wheel tag"),
+    }
+    for case, (binary, message) in binaries.items():
+        project = project_with(tmp_path / case, "odd")
+        (project / "src" / "speedy" / "__init__.py").write_text("")
+        shutil.copy(binary, project / "src" / "speedy" / "libhelper.so.1")
+        text = tag_or_error(backend_venv, project, tmp_path / case / "dist")
+        assert text.startswith("BuildError:") and message in text, text
+    # Android's own interpreter places the note-less binary.
+    android = tag_or_error(backend_venv, tmp_path / "android" / "odd", tmp_path / "android" / "dist2",
+                           _PYTHON_HOST_PLATFORM="android-21-arm64_v8a")
+    assert android == "py3-none-android_21_arm64_v8a"
+    project = project_with(tmp_path / "junk", "junk")
+    (project / "src" / "speedy" / "__init__.py").write_text("")
+    (project / "src" / "speedy" / "libhelper.so.1").write_bytes(b"#!/bin/sh\necho not a library\n")
+    text = tag_or_error(backend_venv, project, tmp_path / "junk" / "dist")
+    assert "libhelper.so.1` is not an ELF, Mach-O, PE or WebAssembly binary" in text, text
+    assert "-C wheel-tag" in text, text
