@@ -3,7 +3,7 @@
 # the pinned tool venv and the release-grade backend wheel (scripts/bootstrap.sh; with a
 # free-threaded CPython 3.13, built once into ~/.cache/rustbackend, and its cp313t wheel), the release
 # artifacts (scripts/release-build.sh), cargo test (its property test drives the pinned
-# installer), the Rust suite for Windows under Wine, actionlint on the release workflow, then
+# installer), the Rust suite for Windows under Wine, actionlint on the release and native workflows, then
 # the end-to-end suite that drives real pip, build, uv, installer, twine and mypy in fresh
 # venvs. Extra arguments go to pytest.
 set -euo pipefail
