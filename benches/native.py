@@ -14,7 +14,10 @@ build/ directory), and the median of the runs is printed for:
 - build_wheel: setuptools (one unit at a time, its default), rustbackend with `-C jobs=1`,
   and rustbackend on all cores;
 - build_editable from nothing, then again with nothing changed (the rebuild an author waits
-  for after `pip install -e .`), and after editing one C++ source.
+  for after `pip install -e .`), and after editing one C++ source;
+- importing the six modules from an editable install (whose finder checks each module's
+  inputs: rebuild on import) against importing them from the installed wheel, and the time
+  from editing one C++ source to a working import (the rebuild on import itself).
 """
 
 from __future__ import annotations
@@ -173,6 +176,49 @@ def measure(python: Path, module: str, backend: str, runs: int, settings: dict) 
     return {key: statistics.median(values) for key, values in times.items()}
 
 
+def import_seconds(python: Path, code: str, runs: int, env: dict) -> float:
+    """The median wall time of `python -c code` (a fresh interpreter each run)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(python), "-c", code], check=True, capture_output=True, env=env, cwd=WORK)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_imports(tools_python: Path, runs: int) -> dict:
+    """Import times: the corpus installed editable (rebuild on import) and from its wheel,
+    and the time from one edited C++ source to a working import."""
+    root = WORK / "native-import"
+    shutil.rmtree(root, ignore_errors=True)
+    wheelhouse = Path(__file__).resolve().parents[1] / "target" / "wheelhouse"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_FIND_LINKS=str(wheelhouse), PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    pythons = {}
+    for kind in ("editable", "wheel"):
+        venv = root / kind
+        subprocess.run([str(tools_python), "-m", "venv", "--without-pip", str(venv)], check=True)
+        pythons[kind] = venv / "bin" / "python"
+    project = root / "project"
+    shutil.copytree(CORPUS / "rustbackend", project)
+    pip = [str(tools_python), "-m", "pip", "--python"]
+    subprocess.run([*pip, str(pythons["wheel"]), "install", "--quiet", str(project)], check=True, env=env)
+    subprocess.run([*pip, str(pythons["editable"]), "install", "--quiet", "-e", str(project)], check=True, env=env)
+    code = "import " + ", ".join(f"natives._m{i}" for i in range(MODULES))
+    result = {
+        "python -c pass": import_seconds(pythons["wheel"], "pass", runs * 5, env),
+        "from the wheel": import_seconds(pythons["wheel"], code, runs * 5, env),
+        "editable, unchanged": import_seconds(pythons["editable"], code, runs * 5, env),
+    }
+    edits = []
+    helper = project / "csrc" / "helper1.cpp"
+    for run in range(runs):
+        helper.write_text(helper.read_text() + f"\n// edit {run}\nstatic int edited{run} = 1;\n")
+        edits.append(import_seconds(pythons["editable"], code, 1, dict(env, RUSTBACKEND_REBUILD="quiet")))
+    result["editable, one .cpp edited"] = statistics.median(edits)
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
@@ -194,6 +240,11 @@ def main() -> int:
     for name, result in rows:
         cells = [f"{result[key]:.2f}" for key in ("wheel", "editable", "unchanged", "one edit")]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    imports = measure_imports(tools_python, args.runs)
+    print(f"\nimporting the {MODULES} modules in a fresh interpreter (median), milliseconds")
+    print("| " + " | ".join(imports) + " |")
+    print("|" + " --- |" * len(imports))
+    print("| " + " | ".join(f"{seconds * 1000:.1f}" for seconds in imports.values()) + " |")
     return 0
 
 

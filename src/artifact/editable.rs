@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::archive::Entry;
+use crate::archive::{Contents, Entry};
 use crate::error::{Error, Result};
 use crate::plan::pyproject::settings::EditableMode;
 use crate::plan::Plan;
@@ -53,8 +53,52 @@ fn py_str(text: &str) -> String {
     out
 }
 
-/// The entries that make the project importable in `mode`.
-pub fn editable_entries(plan: &Plan, mode: EditableMode) -> Result<Vec<Entry>> {
+/// The entries that make the project importable in `mode`; with `rebuild` (the rebuild
+/// plan's path and the compiled modules' names), also the finder that rebuilds those modules
+/// on import ([`super::rebuild`]). Startup code runs from the `.pth` file's import lines,
+/// and on Python 3.15 and later from the `.start` file of the same name (PEP 829), whose
+/// presence makes those versions skip the import lines.
+pub fn editable_entries(
+    plan: &Plan,
+    mode: EditableMode,
+    rebuild: Option<(&Path, &[String])>,
+) -> Result<Vec<Entry>> {
+    let mut entries = mode_entries(plan, mode)?;
+    let mut starts = Vec::new();
+    if mode == EditableMode::Strict {
+        starts.push(format!("_{}_editable_finder:install", plan.dist_name));
+    }
+    if let Some((plan_path, names)) = rebuild {
+        let finder = format!("_rustbackend_rebuild_{}", plan.dist_name);
+        let source = super::rebuild::finder_source(
+            &plan.pyproject.project.name,
+            &path_text(plan_path)?,
+            names,
+            py_str,
+        );
+        entries.push(Entry::bytes(format!("{finder}.py"), source));
+        let pth = format!("_{}.pth", plan.dist_name);
+        if let Some(Entry {
+            contents: Contents::Bytes(data),
+            ..
+        }) = entries.iter_mut().find(|e| e.path == pth)
+        {
+            data.extend_from_slice(format!("import {finder}; {finder}.install()\n").as_bytes());
+        }
+        starts.push(format!("{finder}:install"));
+    }
+    if !starts.is_empty() {
+        entries.push(Entry::bytes(
+            format!("_{}.start", plan.dist_name),
+            starts.iter().map(|s| format!("{s}\n")).collect::<String>(),
+        ));
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
+}
+
+/// The entries of `mode` alone.
+fn mode_entries(plan: &Plan, mode: EditableMode) -> Result<Vec<Entry>> {
     match mode {
         EditableMode::Pth => {
             let root = path_text(&absolute(plan, &plan.layout.module_root)?)?;

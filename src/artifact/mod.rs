@@ -27,6 +27,7 @@ use crate::tags::Inferred;
 
 mod dist_info;
 pub mod editable;
+pub mod rebuild;
 pub mod sdist;
 pub mod wheel;
 
@@ -120,6 +121,9 @@ pub struct Manifest {
     /// An editable wheel's compiled extension modules (built file, place next to its
     /// sources), put in place when the editable wheel is written.
     pub in_place: Vec<(PathBuf, PathBuf)>,
+    /// An editable wheel's rebuild plan, written into the build directory with the wheel
+    /// (see [`rebuild`]).
+    pub rebuild: Option<rebuild::RebuildPlan>,
     /// Holds the compiled extension modules until the wheel is written.
     _compiled: Option<tempfile::TempDir>,
 }
@@ -191,6 +195,9 @@ impl Manifest {
             let base = plan.sdist_base();
             let target = out_dir.join(format!("{base}.tar.gz"));
             return self.write_to(SdistWriter::create(&target, &base, epoch, level)?);
+        }
+        if let Some(rebuild) = &self.rebuild {
+            incremental::write_atomically(&rebuild.path, rebuild.json.as_bytes())?;
         }
         for (built, dest) in &self.in_place {
             incremental::install(built, dest)?;

@@ -160,6 +160,7 @@ impl Manifest {
             tag: None,
             warnings: all_warnings,
             in_place: Vec::new(),
+            rebuild: None,
             _compiled: None,
         })
     }

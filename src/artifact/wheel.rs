@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use super::dist_info::dist_info_members;
+use super::rebuild::{self, RebuildModule};
 use super::{editable, kept_files, secret_warnings, split, ArtifactKind, Member, Why};
 use crate::archive::{Contents, Entry};
 use crate::artifact::Manifest;
@@ -192,12 +193,10 @@ impl Manifest {
         )?;
         let mut left_out = files.left_out;
         // Sorted by archive path, without duplicates (wheel_files saw to it).
+        // An editable wheel's members are its startup files, made once the build says which
+        // modules it compiled.
         let mut members: Vec<Member> = if editable {
-            let mode = options.editable_mode.unwrap_or(settings.editable_mode);
-            editable::editable_entries(plan, mode)?
-                .into_iter()
-                .map(|e| Member::new(e, Why::Editable))
-                .collect()
+            Vec::new()
         } else {
             files
                 .modules
@@ -219,12 +218,20 @@ impl Manifest {
         };
         let module_root = plan.project_dir.join(&plan.layout.module_root);
         let mut in_place = Vec::new();
+        let mut rebuilt = Vec::new();
         for (built, module) in native::build_all(plan, options, &build_dir)?
             .into_iter()
             .zip(&settings.ext_modules)
         {
             if editable {
-                in_place.push((built.file, module_root.join(&built.archive_path)));
+                let target = module_root.join(&built.archive_path);
+                in_place.push((built.file.clone(), target.clone()));
+                rebuilt.push(RebuildModule {
+                    name: module.name.clone(),
+                    built: built.file,
+                    target,
+                    steps: built.steps,
+                });
                 continue;
             }
             // A stale build in the source tree is replaced by the fresh one.
@@ -239,6 +246,28 @@ impl Manifest {
                 Ok(at) => members[at] = member,
                 Err(at) => members.insert(at, member),
             }
+        }
+        let mut rebuild = None;
+        if editable {
+            let mode = options.editable_mode.unwrap_or(settings.editable_mode);
+            let on_import = options
+                .editable_rebuild
+                .or(settings.editable_rebuild)
+                .unwrap_or(true);
+            if on_import && !rebuilt.is_empty() {
+                let dir = build_dir
+                    .canonicalize()
+                    .map_err(|e| Error::io("read", &build_dir, e))?;
+                rebuild = Some(rebuild::plan(&dir, &rebuilt)?);
+            }
+            let names: Vec<String> = rebuilt.iter().map(|m| m.name.clone()).collect();
+            let finder = rebuild
+                .as_ref()
+                .map(|p| (p.path.as_path(), names.as_slice()));
+            members = editable::editable_entries(plan, mode, finder)?
+                .into_iter()
+                .map(|e| Member::new(e, Why::Editable))
+                .collect();
         }
         let (entries, reasons, tag) = finish_wheel(plan, members, files.data, options)?;
         let mut warnings = plan.warnings.clone();
@@ -257,6 +286,7 @@ impl Manifest {
             tag: Some(tag),
             warnings,
             in_place,
+            rebuild,
             _compiled: compiled,
         })
     }
@@ -272,6 +302,7 @@ impl Manifest {
             tag: None,
             warnings: plan.warnings.clone(),
             in_place: Vec::new(),
+            rebuild: None,
             _compiled: None,
         }
     }

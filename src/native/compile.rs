@@ -153,6 +153,7 @@ pub(super) fn link(
     }
     let command = link_command(module, objects, cxx, &context.toolchain, config, &output);
     let key = context.toolchain.key(&command_line(&command));
+    context.record(&what, &command, &key, &output, &Deps::None);
     let inputs: Vec<String> = objects.iter().map(|o| o.display().to_string()).collect();
     if !incremental::up_to_date(&output, &key, &context.root, &context.hashes) {
         incremental::forget(&output);
@@ -162,5 +163,6 @@ pub(super) fn link(
     Ok(Built {
         archive_path,
         file: output,
+        steps: Vec::new(),
     })
 }

@@ -39,7 +39,8 @@ impl Hashes {
     }
 }
 
-fn stamp_path(output: &Path) -> PathBuf {
+/// Where the stamp of `output` is: `<output>.stamp`.
+pub fn stamp_path(output: &Path) -> PathBuf {
     let mut name = output.as_os_str().to_owned();
     name.push(".stamp");
     PathBuf::from(name)
@@ -65,7 +66,7 @@ pub fn up_to_date(output: &Path, key: &str, root: &Path, hashes: &Hashes) -> boo
 }
 
 /// The first line of a stamp: the key hashed, so a key of any length stays one line.
-fn key_line(key: &str) -> String {
+pub fn key_line(key: &str) -> String {
     format!("key {:x}", Sha256::digest(key.as_bytes()))
 }
 
@@ -146,17 +147,33 @@ pub fn install(built: &Path, dest: &Path) -> Result<()> {
     if std::fs::read(dest).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
+    let permissions = std::fs::metadata(built)
+        .map_err(|e| Error::io("read", built, e))?
+        .permissions();
+    replace_file(dest, &bytes, Some(permissions))
+}
+
+/// Writes `path` by a rename, so no reader sees it half-written.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes, None)
+}
+
+fn replace_file(
+    dest: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> Result<()> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".rustbackend-")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create", dir, e))?;
-    std::io::Write::write_all(&mut temp, &bytes).map_err(|e| Error::io("write", dest, e))?;
-    let permissions = std::fs::metadata(built)
-        .map_err(|e| Error::io("read", built, e))?
-        .permissions();
-    std::fs::set_permissions(temp.path(), permissions).map_err(|e| Error::io("write", dest, e))?;
+    std::io::Write::write_all(&mut temp, bytes).map_err(|e| Error::io("write", dest, e))?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(temp.path(), permissions)
+            .map_err(|e| Error::io("write", dest, e))?;
+    }
     temp.persist(dest)
         .map_err(|e| Error::io("write", dest, e.error))?;
     Ok(())

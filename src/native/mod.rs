@@ -27,13 +27,38 @@ use compile::link;
 use cython::cython_wants_cxx;
 use toolchain::{run, Toolchain};
 
-/// A compiled extension: where it goes in the wheel and where it was written.
+/// A compiled extension: where it goes in the wheel, where it was written, and the steps
+/// that made it.
 #[derive(Debug, Clone)]
 pub struct Built {
     /// The path inside the wheel (relative to the module root).
     pub archive_path: String,
     /// The compiled file.
     pub file: PathBuf,
+    /// Its steps in the order they must run (Cython, compiles, the link), as an editable
+    /// install re-runs them when their inputs change.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a module's build, as it can be run again without rustbackend: the command,
+/// where and with what environment it runs, what it writes and where its inputs are listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// `cython`, `compile` or `link`.
+    pub kind: &'static str,
+    /// The program and its arguments (for `cython`, the interpreter's `-m cython ...`).
+    pub argv: Vec<String>,
+    /// The directory it runs in (the project).
+    pub cwd: PathBuf,
+    /// Environment variables it runs with besides the caller's.
+    pub env: Vec<(String, String)>,
+    /// The file it writes; its stamp is beside it ([`incremental::stamp_path`]).
+    pub output: PathBuf,
+    /// Its key as the stamp holds it ([`incremental::key_line`]).
+    pub key_line: String,
+    /// Where the inputs are listed after it runs: a make-style dependency file, or
+    /// `showIncludes` (MSVC prints them).
+    pub deps: String,
 }
 
 /// One translation unit of one module.
@@ -58,6 +83,8 @@ struct Context<'a> {
     root: PathBuf,
     cython_version: String,
     hashes: incremental::Hashes,
+    /// Every step of the build, by module (recorded whether it ran or was up to date).
+    steps: std::sync::Mutex<Vec<(String, Step)>>,
 }
 
 /// Where a step's inputs are listed once it ran.
@@ -66,6 +93,8 @@ enum Deps<'a> {
     File(&'a Path),
     /// MSVC's `/showIncludes` lines on standard output, for this source.
     ShowIncludes(&'a str),
+    /// Nothing but the inputs the caller records (a link: its objects).
+    None,
 }
 
 impl Context<'_> {
@@ -81,6 +110,7 @@ impl Context<'_> {
         what: &str,
     ) -> Result<bool> {
         let key = &self.toolchain.key(key);
+        self.record(what, &command, key, output, &deps);
         if incremental::up_to_date(output, key, &self.root, &self.hashes) {
             return Ok(false);
         }
@@ -93,9 +123,50 @@ impl Context<'_> {
                 inputs.extend(msvc::included_files(&stdout, &self.root));
                 inputs
             }
+            Deps::None => Vec::new(),
         };
         incremental::record(output, key, &inputs, &self.root)?;
         Ok(true)
+    }
+}
+
+impl Context<'_> {
+    /// Records a step of the module that `what` names (``the extension module `NAME` ``).
+    fn record(&self, what: &str, command: &Command, key: &str, output: &Path, deps: &Deps<'_>) {
+        let module = what.split('`').nth(1).unwrap_or(what).to_string();
+        let kind = match deps {
+            _ if output.extension().is_some_and(|e| e == "c" || e == "cpp") => "cython",
+            Deps::None => "link",
+            _ => "compile",
+        };
+        let mut argv = vec![command.get_program().to_string_lossy().into_owned()];
+        argv.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+        let env = command
+            .get_envs()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.to_string_lossy().into_owned(),
+                    v?.to_string_lossy().into_owned(),
+                ))
+            })
+            .filter(|(k, _)| k != "PWD")
+            .collect();
+        let step = Step {
+            kind,
+            argv,
+            cwd: self.root.clone(),
+            env,
+            output: output.to_path_buf(),
+            key_line: incremental::key_line(key),
+            deps: match deps {
+                Deps::File(path) => path.display().to_string(),
+                Deps::ShowIncludes(_) => "showIncludes".into(),
+                Deps::None => String::new(),
+            },
+        };
+        if let Ok(mut steps) = self.steps.lock() {
+            steps.push((module, step));
+        }
     }
 }
 
@@ -173,6 +244,7 @@ pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Resul
         root: root.clone(),
         cython_version: String::new(),
         hashes: incremental::Hashes::default(),
+        steps: std::sync::Mutex::new(Vec::new()),
     };
     let mut units = Vec::new();
     for module in modules {
@@ -243,7 +315,7 @@ pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Resul
             })
             .collect()
     };
-    match options.jobs {
+    let built: Vec<Built> = match options.jobs {
         Some(jobs) => rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
@@ -252,5 +324,25 @@ pub fn build_all(plan: &Plan, options: &BuildOptions, build_dir: &Path) -> Resul
         None => build_modules(),
     }
     .into_iter()
-    .collect()
+    .collect::<Result<_>>()?;
+    let mut steps = context.steps.lock().map(|s| s.clone()).unwrap_or_default();
+    // In the order they must run: Cython before the compiles, the link last.
+    let rank = |kind: &str| {
+        ["cython", "compile", "link"]
+            .iter()
+            .position(|k| *k == kind)
+    };
+    steps.sort_by(|(_, a), (_, b)| (rank(a.kind), &a.output).cmp(&(rank(b.kind), &b.output)));
+    Ok(built
+        .into_iter()
+        .zip(modules)
+        .map(|(mut built, module)| {
+            built.steps = steps
+                .iter()
+                .filter(|(name, _)| *name == module.name)
+                .map(|(_, step)| step.clone())
+                .collect();
+            built
+        })
+        .collect())
 }

@@ -40,6 +40,11 @@ pub const CONFIG_SETTINGS: &[ConfigSetting] = &[
         help: "overrides `tool.rustbackend.editable.mode` for this editable install",
     },
     ConfigSetting {
+        name: "editable-rebuild",
+        value: "`true` or `false`",
+        help: "whether this editable install rebuilds changed extension modules on import (default `true`; overrides `tool.rustbackend.editable.rebuild`)",
+    },
+    ConfigSetting {
         name: "jobs",
         value: "a positive number",
         help: "how many compilers run at once (default: one per core)",
@@ -59,6 +64,8 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
     /// `-C editable-mode=...`: overrides `[tool.rustbackend.editable] mode`.
     pub editable_mode: Option<EditableMode>,
+    /// `-C editable-rebuild=...`: overrides `[tool.rustbackend.editable] rebuild`.
+    pub editable_rebuild: Option<bool>,
     /// `-C wheel-tag=...`: overrides the wheel tag.
     pub wheel_tag: Option<String>,
     /// `-C jobs=N`: how many compilers run at once (`None`: one per core).
@@ -106,6 +113,18 @@ impl BuildOptions {
                             problem: format!("must be \"pth\" or \"strict\", got `{text}`; pass -C editable-mode=strict (or pth)"),
                         }
                     })?);
+                }
+                "editable-rebuild" => {
+                    self.editable_rebuild = Some(match text {
+                        "true" | "1" | "yes" | "on" => true,
+                        "false" | "0" | "no" | "off" => false,
+                        _ => {
+                            return Err(Error::ConfigSetting {
+                                key,
+                                problem: format!("must be \"true\" or \"false\", got `{text}`; pass -C editable-rebuild=false"),
+                            })
+                        }
+                    })
                 }
                 "wheel-tag" => self.wheel_tag = Some(value.clone()),
                 "jobs" => self.jobs = parse_jobs(text)?,
@@ -212,7 +231,7 @@ mod tests {
             .to_string();
         assert!(!message.contains("did you mean"), "{message}");
         assert!(
-            message.contains("`build-details`, `build-dir`, `editable-mode`, `jobs`, `wheel-tag`")
+            message.contains("`build-details`, `build-dir`, `editable-mode`, `editable-rebuild`, `jobs`, `wheel-tag`")
         );
         let message = parse(&[("editable_mode", &["strict"])])
             .unwrap_err()

@@ -139,9 +139,12 @@ def test_editable_metadata_is_the_regular_wheels(backend_venv, sample):
         for name in ("METADATA", "entry_points.txt"):
             assert a.read(f"{dist_info}/{name}") == b.read(f"{dist_info}/{name}")
         assert sorted(n for n in b.namelist() if ".dist-info" not in n) == [
-            "_geometry_tools.pth", "_geometry_tools_editable_finder.py",
+            "_geometry_tools.pth", "_geometry_tools.start", "_geometry_tools_editable_finder.py",
         ]
         assert b.read("_geometry_tools.pth") == b"import _geometry_tools_editable_finder\n"
+        # Python 3.15 and later start the finder from the .start file (PEP 829), and then skip
+        # the .pth file's import line.
+        assert b.read("_geometry_tools.start") == b"_geometry_tools_editable_finder:install\n"
 
 
 def test_unknown_editable_mode_is_a_clear_error(sample, make_venv, tmp_path):

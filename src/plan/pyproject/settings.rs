@@ -27,7 +27,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
 ];
 
 /// The keys `[tool.rustbackend.editable]` accepts.
-pub const EDITABLE_KEYS: &[&str] = &["mode"];
+pub const EDITABLE_KEYS: &[&str] = &["mode", "rebuild"];
 
 /// How an editable install makes the project importable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -111,6 +111,9 @@ pub struct Settings {
     pub sdist_exclude: Vec<String>,
     /// How editable installs work, unless `-C editable-mode=...` says otherwise.
     pub editable_mode: EditableMode,
+    /// `editable.rebuild`: whether an editable install rebuilds changed extension modules
+    /// on import (`None`: the default, yes), unless `-C editable-rebuild` says otherwise.
+    pub editable_rebuild: Option<bool>,
     /// Follow symbolic links that leave the project (monorepos sharing a LICENSE).
     pub allow_external_links: bool,
     /// C extension modules to compile.
@@ -358,6 +361,11 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
     let example = "[tool.rustbackend.editable]\nmode = \"strict\"";
     if let Some(editable) = checker.table(table, "editable", "tool.rustbackend.editable", example) {
         checker.unknown_keys(&editable, EDITABLE_KEYS);
+        settings.editable_rebuild = checker.boolean(
+            &editable,
+            "rebuild",
+            "[tool.rustbackend.editable]\nrebuild = false",
+        );
         if let Some(mode) = checker.string(&editable, "mode", example) {
             match EditableMode::parse(mode.value) {
                 Some(parsed) => settings.editable_mode = parsed,
