@@ -211,7 +211,7 @@ def test_unknown_settings_are_refused_with_a_suggestion(backend_venv, sample):
         print("written:", os.listdir("../out") if os.path.isdir("../out") else [])
     """)
     for hook in ("build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel"):
-        assert f"{hook} BuildError: unknown config setting `job` (from -C job=...); did you mean `jobs`? rustbackend understands `build-dir`, `editable-mode`, `jobs`, `wheel-tag`" in result.stdout
+        assert f"{hook} BuildError: unknown config setting `job` (from -C job=...); did you mean `jobs`? rustbackend understands `build-details`, `build-dir`, `editable-mode`, `editable-rebuild`, `jobs`, `wheel-tag`" in result.stdout
     assert "written: []" in result.stdout
 
 
