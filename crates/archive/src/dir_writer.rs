@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ArchiveWriter, Contents, Entry};
-use crate::error::{Error, Result};
+use crate::{ArchiveError as Error, Result};
 
 /// Writes entries as files below `out_dir`.
 pub struct DirWriter {

@@ -4,7 +4,7 @@
 //! an artifact.
 
 use super::{ArchiveWriter, Entry};
-use crate::error::Result;
+use crate::Result;
 
 /// Collects the archive paths of the entries it is given.
 #[derive(Debug, Default)]
