@@ -49,16 +49,16 @@ if os.environ.get("RUSTBACKEND_FT_PYTHON"):
     FREE_THREADED_TAGS["manylinux-x86_64-cp313t"] = (
         "cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64")
 # The release wheel's budget: each isolated build of every user's project downloads it
-# (1.85 MB measured for x86_64 with the Windows, macOS and cross-build toolchain; README,
-# "The rustbackend wheel"). It guards against regressions.
-WHEEL_BUDGET = 1_875_000
-# ppc64le and s390x code is larger for the same source (1.88 MB measured for both before the
-# toolchain work, which added about 45 kB everywhere).
-LARGER_CODE_BUDGET = 1_945_000
+# (1.67 MB measured for x86_64 once the archive writers moved into their own crate, compiled
+# for speed, and the rest of rustbackend is compiled for size; README, "The rustbackend
+# wheel"). It guards against regressions.
+WHEEL_BUDGET = 1_720_000
+# ppc64le, s390x and i686 code is larger for the same source (3 to 5% more).
+LARGER_CODE_BUDGET = 1_800_000
 
 
 def budget(wheel: Path) -> int:
-    return LARGER_CODE_BUDGET if ("ppc64le" in wheel.name or "s390x" in wheel.name) else WHEEL_BUDGET
+    return LARGER_CODE_BUDGET if any(arch in wheel.name for arch in ("ppc64le", "s390x", "i686")) else WHEEL_BUDGET
 
 
 @pytest.fixture(scope="session")
