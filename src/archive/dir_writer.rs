@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ArchiveWriter, Contents, Entry};
-use crate::{ArchiveError as Error, Result};
+use crate::error::{Error, Result};
 
 /// Writes entries as files below `out_dir`.
 pub struct DirWriter {

@@ -11,8 +11,8 @@ use super::{
     copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
     Entry, Part,
 };
-use crate::gzip::ParallelGzEncoder;
-use crate::{ArchiveError as Error, Result};
+use crate::archive::gzip::ParallelGzEncoder;
+use crate::error::{Error, Result};
 
 /// Writes a gzip-compressed POSIX.1-2001 (pax) tar.
 pub struct SdistWriter {

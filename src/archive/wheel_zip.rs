@@ -15,7 +15,7 @@ use super::{
     copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
     Entry, Part, Sized, DEFAULT_EPOCH,
 };
-use crate::{ArchiveError as Error, Result};
+use crate::error::{Error, Result};
 
 /// The zip options for an entry of `len` bytes with the given executable bit.
 fn entry_options(options: SimpleFileOptions, len: u64, executable: bool) -> SimpleFileOptions {

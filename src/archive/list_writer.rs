@@ -4,7 +4,7 @@
 //! an artifact.
 
 use super::{ArchiveWriter, Entry};
-use crate::Result;
+use crate::error::Result;
 
 /// Collects the archive paths of the entries it is given.
 #[derive(Debug, Default)]
