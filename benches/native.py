@@ -222,9 +222,14 @@ def measure_imports(tools_python: Path, runs: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
+    parser.add_argument("--imports-only", action="store_true", help="only the import times")
     args = parser.parse_args()
     tools_python = Path(sys.executable)
     make_corpus()
+    if args.imports_only:
+        backend_python("rustbackend", tools_python)
+        print_imports(measure_imports(tools_python, args.runs))
+        return 0
     ours = backend_python("rustbackend", tools_python)
     theirs = backend_python("setuptools", tools_python)
     rows = [
@@ -240,12 +245,15 @@ def main() -> int:
     for name, result in rows:
         cells = [f"{result[key]:.2f}" for key in ("wheel", "editable", "unchanged", "one edit")]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    imports = measure_imports(tools_python, args.runs)
+    print_imports(measure_imports(tools_python, args.runs))
+    return 0
+
+
+def print_imports(imports: dict) -> None:
     print(f"\nimporting the {MODULES} modules in a fresh interpreter (median), milliseconds")
     print("| " + " | ".join(imports) + " |")
     print("|" + " --- |" * len(imports))
     print("| " + " | ".join(f"{seconds * 1000:.1f}" for seconds in imports.values()) + " |")
-    return 0
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ fn path_text(path: &Path) -> Result<String> {
 }
 
 /// A Python string literal (the repr of `text`).
-fn py_str(text: &str) -> String {
+pub(super) fn py_str(text: &str) -> String {
     let mut out = String::from("'");
     for c in text.chars() {
         match c {
@@ -74,7 +74,6 @@ pub fn editable_entries(
             &plan.pyproject.project.name,
             &path_text(plan_path)?,
             names,
-            py_str,
         );
         entries.push(Entry::bytes(format!("{finder}.py"), source));
         let pth = format!("_{}.pth", plan.dist_name);

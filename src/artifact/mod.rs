@@ -197,7 +197,7 @@ impl Manifest {
             return self.write_to(SdistWriter::create(&target, &base, epoch, level)?);
         }
         if let Some(rebuild) = &self.rebuild {
-            incremental::write_atomically(&rebuild.path, rebuild.json.as_bytes())?;
+            incremental::write_atomically(&rebuild.path, rebuild.text.as_bytes())?;
         }
         for (built, dest) in &self.in_place {
             incremental::install(built, dest)?;

@@ -1,14 +1,14 @@
 //! Editable installs whose extension modules rebuild on import: the rebuild plan (each
 //! module's steps with the inputs they read, their sizes, modification times and hashes),
 //! written into the build directory, and the finder the editable wheel installs, which reads
-//! it (`rebuild_finder.py`: pure Python, no rustbackend at run time).
+//! it (`rebuild_finder.py`: pure Python, no rustbackend at run time). The plan is a Python
+//! literal, read with `eval` of a literal: every interpreter of the environment loads the
+//! finder at startup, and importing `json` would cost it 14 ms (measured with -X importtime).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use tinyjson::JsonValue;
-
+use super::editable::py_str;
 use crate::error::{Error, Result};
 use crate::native::{incremental, Step};
 
@@ -32,18 +32,28 @@ pub struct RebuildModule {
 /// text.
 #[derive(Debug, Clone)]
 pub struct RebuildPlan {
-    /// `<build dir>/rebuild.json`.
+    /// `<build dir>/rebuild-plan.py` (a Python literal).
     pub path: PathBuf,
-    /// The JSON text.
-    pub json: String,
+    /// The text.
+    pub text: String,
 }
 
-fn text(value: impl Into<String>) -> JsonValue {
-    JsonValue::String(value.into())
+fn path(value: &Path) -> String {
+    py_str(&value.display().to_string())
 }
 
-fn path(value: &Path) -> JsonValue {
-    text(value.display().to_string())
+/// A Python list of already-quoted items.
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    format!("[{}]", items.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+/// A Python dict of `(key, already-quoted value)` pairs.
+fn dict<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let pairs: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", py_str(k)))
+        .collect();
+    format!("{{{}}}", pairs.join(", "))
 }
 
 /// The inputs a step's stamp lists that are the project's own or the build directory's,
@@ -52,7 +62,7 @@ fn path(value: &Path) -> JsonValue {
 /// Cython's own `.pxd` files are left out: they change only with a new interpreter or build
 /// environment (an isolated build's is gone by the time a module is imported), which needs
 /// `pip install -e .` anyway.
-fn stamped_inputs(step: &Step, build_dir: &Path) -> Result<JsonValue> {
+fn stamped_inputs(step: &Step, build_dir: &Path) -> Result<String> {
     let stamp = incremental::stamp_path(&step.output);
     let contents = std::fs::read_to_string(&stamp).map_err(|e| Error::io("read", &stamp, e))?;
     let mut inputs = Vec::new();
@@ -75,15 +85,15 @@ fn stamped_inputs(step: &Step, build_dir: &Path) -> Result<JsonValue> {
             ),
             Err(_) => (String::new(), String::new()),
         };
-        inputs.push(JsonValue::Array(vec![
-            text(given),
+        inputs.push(list([
+            py_str(given),
             path(&absolute),
-            text(size),
-            text(mtime),
-            text(hash),
+            py_str(&size),
+            py_str(&mtime),
+            py_str(hash),
         ]));
     }
-    Ok(JsonValue::Array(inputs))
+    Ok(list(inputs))
 }
 
 /// `path` with `.` and `..` components resolved by name (Cython lists its own `.pxd` files
@@ -102,76 +112,53 @@ fn lexically_normal(path: &Path) -> PathBuf {
     normal
 }
 
-fn step_json(step: &Step, build_dir: &Path) -> Result<JsonValue> {
-    let env: HashMap<String, JsonValue> = step
-        .env
-        .iter()
-        .map(|(k, v)| (k.clone(), text(v.clone())))
-        .collect();
-    let fields: HashMap<String, JsonValue> = [
-        ("kind", text(step.kind)),
-        (
-            "argv",
-            JsonValue::Array(step.argv.iter().map(|a| text(a.clone())).collect()),
-        ),
+fn step_literal(step: &Step, build_dir: &Path) -> Result<String> {
+    let env = dict(step.env.iter().map(|(k, v)| (k.as_str(), py_str(v))));
+    Ok(dict([
+        ("kind", py_str(step.kind)),
+        ("argv", list(step.argv.iter().map(|a| py_str(a)))),
         ("cwd", path(&step.cwd)),
-        ("env", JsonValue::Object(env)),
+        ("env", env),
         ("output", path(&step.output)),
         ("stamp", path(&incremental::stamp_path(&step.output))),
-        ("key_line", text(step.key_line.clone())),
-        ("deps", text(step.deps.clone())),
+        ("key_line", py_str(&step.key_line)),
+        ("deps", py_str(&step.deps)),
         ("inputs", stamped_inputs(step, build_dir)?),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Ok(JsonValue::Object(fields))
+    ]))
 }
 
 /// The plan for `modules`, built in `build_dir` (read after the build, when every step's
 /// stamp is written).
 pub fn plan(build_dir: &Path, modules: &[RebuildModule]) -> Result<RebuildPlan> {
-    let mut by_name = HashMap::new();
+    let mut by_name = Vec::new();
     for module in modules {
         let steps = module
             .steps
             .iter()
-            .map(|step| step_json(step, build_dir))
+            .map(|step| step_literal(step, build_dir))
             .collect::<Result<Vec<_>>>()?;
-        let fields: HashMap<String, JsonValue> = [
+        let fields = dict([
             ("built", path(&module.built)),
             ("target", path(&module.target)),
-            ("steps", JsonValue::Array(steps)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        by_name.insert(module.name.clone(), JsonValue::Object(fields));
+            ("steps", list(steps)),
+        ]);
+        by_name.push((module.name.as_str(), fields));
     }
-    let root: HashMap<String, JsonValue> = [
-        ("version".to_string(), text("1")),
-        ("lock".to_string(), path(&build_dir.join(".rebuild.lock"))),
-        ("build_dir".to_string(), path(build_dir)),
-        ("modules".to_string(), JsonValue::Object(by_name)),
-    ]
-    .into();
-    let json = JsonValue::Object(root)
-        .stringify()
-        .map_err(|e| Error::io("write", build_dir, std::io::Error::other(e.to_string())))?;
+    let text = dict([
+        ("version", "1".to_string()),
+        ("lock", path(&build_dir.join(".rebuild.lock"))),
+        ("build_dir", path(build_dir)),
+        ("modules", dict(by_name)),
+    ]);
     Ok(RebuildPlan {
-        path: build_dir.join("rebuild.json"),
-        json,
+        path: build_dir.join("rebuild-plan.py"),
+        text: format!("{text}\n"),
     })
 }
 
 /// The finder module's source for `project`, reading the plan at `plan_path` for the
 /// modules `names`; `py_str` quotes a Python string.
-pub fn finder_source(
-    project: &str,
-    plan_path: &str,
-    names: &[String],
-    py_str: fn(&str) -> String,
-) -> String {
+pub fn finder_source(project: &str, plan_path: &str, names: &[String]) -> String {
     let names: Vec<String> = names.iter().map(|n| py_str(n)).collect();
     FINDER_TEMPLATE
         .replace("{project}", project)

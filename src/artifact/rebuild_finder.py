@@ -12,14 +12,13 @@ RUSTBACKEND_REBUILD=quiet silences the line on stderr, =verbose shows every comm
 turns the check off.
 """
 
-import hashlib
-import importlib.abc
-import json
+# Every interpreter of the environment imports this module at startup (from the .pth or
+# .start file), so it imports only what is already loaded then; hashlib, subprocess and
+# tempfile only to check a changed file or rebuild. The plan is a Python literal, not JSON:
+# importing json would cost every first import of a module 14 ms.
+import _thread
 import os
-import subprocess
 import sys
-import tempfile
-import threading
 
 # The rebuild plan that rustbackend wrote into the build directory.
 PLAN = {plan}
@@ -27,7 +26,9 @@ PLAN = {plan}
 MODULES = {modules}
 
 _checked = set()
-_guard = threading.Lock()
+_guard = _thread.allocate_lock()
+# The plan as this process last read it (read once for all the modules it covers).
+_plan = []
 
 
 def _mode():
@@ -41,6 +42,8 @@ def _say(text):
 
 
 def _sha256(path):
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -136,6 +139,8 @@ def _run(name, step, build_dir):
                 "which this environment lacks; install it (pip install cython) or reinstall the project "
                 "(pip install -e .)", name=name) from None
         argv[0] = sys.executable
+    import subprocess
+
     env = dict(os.environ, PWD=step["cwd"], **step["env"])
     if _mode() == "verbose":
         _say("$ " + " ".join(argv))
@@ -172,6 +177,8 @@ def _run(name, step, build_dir):
 
 
 def _write(path, text):
+    import tempfile
+
     directory = os.path.dirname(path)
     fd, temp = tempfile.mkstemp(prefix=".rustbackend-", dir=directory)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -182,6 +189,8 @@ def _write(path, text):
 def _install(built, target):
     """Puts the linked module next to its sources by a rename, so that no process ever
     sees a half-written file and a running one keeps its mapping."""
+    import tempfile
+
     with open(built, "rb") as f:
         data = f.read()
     directory = os.path.dirname(target)
@@ -230,7 +239,8 @@ class _Lock:
 
 def _load():
     with open(PLAN, encoding="utf-8") as f:
-        return json.load(f)
+        # A literal that rustbackend (or this finder) wrote: no names, no calls.
+        return eval(f.read(), {"__builtins__": {}})
 
 
 def _stale(module):
@@ -245,15 +255,16 @@ def _stale(module):
 
 def rebuild(name):
     """Brings the compiled module `name` up to date with its sources (see the module docs)."""
-    try:
-        plan = _load()
-    except OSError:
-        return  # the build directory is gone: the module as installed is all there is
-    module = plan["modules"][name]
-    if _stale(module) is None:
+    if not _plan:
+        try:
+            _plan.append(_load())
+        except OSError:
+            return  # the build directory is gone: the module as installed is all there is
+    if _stale(_plan[0]["modules"][name]) is None:
         return
-    with _Lock(plan["lock"]):
+    with _Lock(_plan[0]["lock"]):
         plan = _load()  # another process may have rebuilt it meanwhile
+        _plan[:] = [plan]
         module = plan["modules"][name]
         changed = _stale(module)
         if changed is None:
@@ -263,12 +274,12 @@ def rebuild(name):
             if _changed(step) is not None:
                 _run(name, step, plan["build_dir"])
         _install(module["built"], module["target"])
-        _write(PLAN, json.dumps(plan, indent=1))
+        _write(PLAN, repr(plan) + "\n")
 
 
-class _RebuildFinder(importlib.abc.MetaPathFinder):
+class _RebuildFinder:
     """Rebuilds a compiled module of the project, if its sources changed, before the
-    regular finders load it."""
+    regular finders load it (a meta path finder; importlib.abc is not imported for it)."""
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname in MODULES and _mode() != "off":

@@ -136,3 +136,14 @@ def test_uv_editable_installs_rebuild_too(make_venv, frontend_env, tmp_path):
     run(["uv", "pip", "install", "--python", env.python, "-e", project], env=env.env)
     edit(project / "csrc" / "speedups.c", "x * ACME_FACTOR", "x * ACME_FACTOR * 10")
     assert env.py(SCALE).stdout.strip() == "420.0"
+
+
+def test_a_regular_wheel_never_carries_the_finder(frontend_env, tmp_path):
+    import zipfile
+
+    project = copy_sample("c-extension", tmp_path)
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", project, "-w", tmp_path / "out"], env=frontend_env)
+    (wheel,) = (tmp_path / "out").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("acme_fast/_speedups.") for n in names)
+    assert not [n for n in names if "rebuild" in n or n.endswith((".pth", ".start"))], names
