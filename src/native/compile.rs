@@ -6,7 +6,7 @@ use std::process::Command;
 
 use super::abi::Abi;
 use super::toolchain::{command_line, run, Style, Toolchain};
-use super::{incremental, msvc, Built, Context, Deps, Unit};
+use super::{incremental, msvc, Built, Context, Deps, Origin, Unit};
 use crate::error::{Error, Result};
 use crate::plan::pyproject::settings::ExtModule;
 use crate::request::Interpreter;
@@ -71,19 +71,22 @@ pub(super) fn compile_command(
 impl Context<'_> {
     /// Compiles one translation unit; returns whether it ran.
     pub(super) fn compile(&self, unit: &Unit<'_>) -> Result<bool> {
-        let what = format!("the extension module `{}`", unit.module.name);
+        let origin = Origin {
+            module: &unit.module.name,
+            kind: "compile",
+        };
         let mut command = compile_command(&self.toolchain, self.config, &self.root, unit);
         let key = command_line(&command);
         match self.toolchain.style {
             Style::Unix => {
                 let depfile = unit.object.with_extension("d");
                 command.arg("-MMD").arg("-MF").arg(&depfile);
-                self.step(command, &key, &unit.object, Deps::File(&depfile), &what)
+                self.step(origin, command, &key, &unit.object, Deps::File(&depfile))
             }
             Style::Msvc => {
                 command.arg("/showIncludes");
                 let deps = Deps::ShowIncludes(unit.source);
-                self.step(command, &key, &unit.object, deps, &what)
+                self.step(origin, command, &key, &unit.object, deps)
             }
         }
     }
@@ -153,7 +156,11 @@ pub(super) fn link(
     }
     let command = link_command(module, objects, cxx, &context.toolchain, config, &output);
     let key = context.toolchain.key(&command_line(&command));
-    context.record(&what, &command, &key, &output, &Deps::None);
+    let origin = Origin {
+        module: &module.name,
+        kind: "link",
+    };
+    context.record(origin, &command, &key, &output, &Deps::None);
     let inputs: Vec<String> = objects.iter().map(|o| o.display().to_string()).collect();
     if !incremental::up_to_date(&output, &key, &context.root, &context.hashes) {
         incremental::forget(&output);

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Context, Deps, Unit};
+use super::{Context, Deps, Origin, Unit};
 use crate::error::{CompileError, Error, Result};
 use crate::plan::pyproject::settings::Language;
 /// Whether a `.pyx` asks for C++ in its leading comments (`# distutils: language = c++`,
@@ -97,12 +97,16 @@ impl Context<'_> {
         let key = format!("cython {} {}", self.cython_version, args.join(" "));
         let mut depfile = generated.as_os_str().to_owned();
         depfile.push(".dep");
+        let origin = Origin {
+            module: &unit.module.name,
+            kind: "cython",
+        };
         match self.step(
+            origin,
             command,
             &key,
             generated,
             Deps::File(Path::new(&depfile)),
-            &what,
         ) {
             Err(Error::Compile(CompileError::Failed { output, .. }))
                 if output.contains("No module named cython")

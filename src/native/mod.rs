@@ -87,6 +87,21 @@ struct Context<'a> {
     steps: std::sync::Mutex<Vec<(String, Step)>>,
 }
 
+/// Which module a step belongs to and what kind of step it is (`cython`, `compile`,
+/// `link`), as the rebuild plan records it.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    module: &'a str,
+    kind: &'static str,
+}
+
+impl Origin<'_> {
+    /// What errors call the module: ``the extension module `NAME` ``.
+    fn what(&self) -> String {
+        format!("the extension module `{}`", self.module)
+    }
+}
+
 /// Where a step's inputs are listed once it ran.
 enum Deps<'a> {
     /// A make-style dependency file (`-MMD -MF`, Cython's `--depfile`).
@@ -103,14 +118,15 @@ impl Context<'_> {
     /// Returns whether it ran.
     fn step(
         &self,
+        origin: Origin<'_>,
         command: Command,
         key: &str,
         output: &Path,
         deps: Deps<'_>,
-        what: &str,
     ) -> Result<bool> {
         let key = &self.toolchain.key(key);
-        self.record(what, &command, key, output, &deps);
+        self.record(origin, &command, key, output, &deps);
+        let what = &origin.what();
         if incremental::up_to_date(output, key, &self.root, &self.hashes) {
             return Ok(false);
         }
@@ -128,17 +144,16 @@ impl Context<'_> {
         incremental::record(output, key, &inputs, &self.root)?;
         Ok(true)
     }
-}
 
-impl Context<'_> {
-    /// Records a step of the module that `what` names (``the extension module `NAME` ``).
-    fn record(&self, what: &str, command: &Command, key: &str, output: &Path, deps: &Deps<'_>) {
-        let module = what.split('`').nth(1).unwrap_or(what).to_string();
-        let kind = match deps {
-            _ if output.extension().is_some_and(|e| e == "c" || e == "cpp") => "cython",
-            Deps::None => "link",
-            _ => "compile",
-        };
+    /// Records a step for the rebuild plan, whether it runs or is up to date.
+    fn record(
+        &self,
+        origin: Origin<'_>,
+        command: &Command,
+        key: &str,
+        output: &Path,
+        deps: &Deps<'_>,
+    ) {
         let mut argv = vec![command.get_program().to_string_lossy().into_owned()];
         argv.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
         let env = command
@@ -152,7 +167,7 @@ impl Context<'_> {
             .filter(|(k, _)| k != "PWD")
             .collect();
         let step = Step {
-            kind,
+            kind: origin.kind,
             argv,
             cwd: self.root.clone(),
             env,
@@ -165,7 +180,7 @@ impl Context<'_> {
             },
         };
         if let Ok(mut steps) = self.steps.lock() {
-            steps.push((module, step));
+            steps.push((origin.module.to_string(), step));
         }
     }
 }
