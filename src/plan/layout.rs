@@ -102,8 +102,36 @@ fn holds_files(dir: &Path) -> bool {
     })
 }
 
-/// The module next to where `name` was looked for whose name is closest to it (a typo, or
-/// `-` for `_`): its import name and path, such as (`myproj`, `src/myproj/`).
+/// The modules a root holds under the package path `parent` (`a/b/` or empty), as (import
+/// name's last part, path as shown), in name order; tests, docs and `setup.py` are left out.
+fn modules_in(project_dir: &Path, root: &str, parent: &str) -> Vec<(String, String)> {
+    let dir = join(root, parent);
+    let Ok(entries) = std::fs::read_dir(project_dir.join(&dir)) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    entries
+        .into_iter()
+        .filter_map(|entry| {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let (stem, shown) = if entry.path().is_dir() {
+                (file.clone(), format!("{}{file}/", join(root, parent)))
+            } else {
+                let stem = file.strip_suffix(".py")?;
+                (stem.to_string(), join(root, &format!("{parent}{file}")))
+            };
+            let skipped = matches!(
+                stem.as_str(),
+                "setup" | "conftest" | "tests" | "test" | "docs" | "src"
+            );
+            (names::is_identifier(&stem) && !skipped).then_some((stem, shown))
+        })
+        .collect()
+}
+
+/// The existing module closest in spelling to `name` (within a third of its length), as
+/// (import name, path as shown).
 fn near_miss(project_dir: &Path, roots: &[&str], name: &str) -> Option<(String, String)> {
     let (parent, last) = match name.rsplit_once('.') {
         Some((parent, last)) => (format!("{}/", parent.replace('.', "/")), last),
@@ -112,29 +140,7 @@ fn near_miss(project_dir: &Path, roots: &[&str], name: &str) -> Option<(String, 
     let wanted = last.to_lowercase().replace('-', "_");
     let mut best: Option<(usize, String, String)> = None;
     for root in roots {
-        let dir = join(root, &parent);
-        let Ok(entries) = std::fs::read_dir(project_dir.join(&dir)) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            let (stem, shown) = if entry.path().is_dir() {
-                (file.clone(), format!("{}{file}/", join(root, &parent)))
-            } else if let Some(stem) = file.strip_suffix(".py") {
-                (stem.to_string(), join(root, &format!("{parent}{file}")))
-            } else {
-                continue;
-            };
-            if !names::is_identifier(&stem)
-                || matches!(
-                    stem.as_str(),
-                    "setup" | "conftest" | "tests" | "test" | "docs" | "src"
-                )
-            {
-                continue;
-            }
+        for (stem, shown) in modules_in(project_dir, root, &parent) {
             let distance = strsim::damerau_levenshtein(&wanted, &stem.to_lowercase());
             let close = distance <= 2.max(wanted.chars().count() / 3);
             if close && best.as_ref().is_none_or(|(d, _, _)| distance < *d) {
@@ -217,6 +223,18 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
                     (Some((found, path)), false) => format!("set `module-name = \"{found}\"` under [tool.rustbackend]: `{path}` exists"),
                     (None, true) => "correct `module-name` (the import name) and, if the code is not in `src/` or the project root, set `module-root` under [tool.rustbackend]".into(),
                     (None, false) => "set `module-name` (the import name) and, if the code is not in `src/` or the project root, `module-root` under [tool.rustbackend]".into(),
+                };
+                // Name what is there when nothing is spelled close: the author sees at once
+                // that `src/myapp/` is the package and the name is what differs.
+                let seen: Vec<String> = search
+                    .iter()
+                    .flat_map(|root| modules_in(project_dir, root, ""))
+                    .map(|(_, shown)| format!("`{shown}`"))
+                    .take(5)
+                    .collect();
+                let help = match (&near, seen.as_slice()) {
+                    (None, [_, ..]) => format!("found {} instead; {help}", seen.join(", ")),
+                    _ => help,
                 };
                 return fail(
                     i,

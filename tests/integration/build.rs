@@ -134,7 +134,7 @@ fn invalid_pyproject_reports_every_problem_in_file_order() {
     assert_eq!(lines.len(), 4);
     assert!(lines[0]
         .starts_with("error: pyproject.toml:2:8: `project.name` is not a valid project name"));
-    assert!(lines[1].starts_with("error: pyproject.toml:3:11: `project.version`"));
+    assert!(lines[1].starts_with("error: pyproject.toml:3:15: `project.version`"));
     assert!(lines[2].starts_with("error: pyproject.toml:4:19: `project.requires-python`"));
     assert!(lines[3].starts_with(
         "error: pyproject.toml:5:11: `project.license`: `Apache-Style` is not a license identifier"

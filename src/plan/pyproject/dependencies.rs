@@ -115,6 +115,31 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
     })
 }
 
+/// The first character of a requirement that PEP 508 allows in no position, with its byte
+/// offset: a non-ASCII character outside a quoted marker value and outside a URL (often an
+/// invisible one pasted with the text). pep508_rs 0.9 panics on some of them after a marker
+/// (slicing inside the character), so they are refused before it sees the text.
+fn stray_character(text: &str) -> Option<(usize, char)> {
+    let mut quote = None;
+    // After `@`: 1 while the spaces before the URL run, 2 inside it.
+    let mut url = 0;
+    let mut seen_marker = false;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            _ if url == 1 && c.is_ascii_whitespace() => {}
+            _ if url > 0 => url = if c.is_ascii_whitespace() { 0 } else { 2 },
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ';') => seen_marker = true,
+            (None, '@') if !seen_marker => url = 1,
+            (None, c) if !c.is_ascii() => return Some((i, c)),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn read_dependency_list(
     checker: &mut Checker,
     items: Vec<Spanned<&str>>,
@@ -122,6 +147,15 @@ fn read_dependency_list(
 ) -> Vec<Dependency> {
     let mut out = Vec::new();
     for item in items {
+        if let Some((at, c)) = stray_character(item.value) {
+            let what = crate::error::describe_char(c);
+            checker.push(
+                Diagnostic::new(key, format!("`{key}` has a requirement with the character {what}, which PEP 508 does not allow there"))
+                    .at_part(item.span.clone(), at..at + c.len_utf8())
+                    .help("delete the character (it is often an invisible one pasted with the text) or retype the requirement"),
+            );
+            continue;
+        }
         match parse_dependency(item.value) {
             Ok(dep) => out.push(dep),
             Err(message) => checker.push(
@@ -192,6 +226,22 @@ pub fn read_extras(checker: &mut Checker, project: &TableAt<'_>) -> Vec<(String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stray_characters_are_found_outside_quotes_and_urls() {
+        let marker = "foo; python_version >= '3.8'\u{feff} and extra == 'x'";
+        assert_eq!(stray_character(marker), Some((28, '\u{feff}')));
+        assert_eq!(
+            stray_character("foo; platfor\u{feff}m != 'win32'"),
+            Some((12, '\u{feff}'))
+        );
+        assert_eq!(stray_character("foo; sys_platform != 'w\u{e9}32'"), None);
+        assert_eq!(
+            stray_character("foo @ https://example.com/\u{e9}.whl ; os_name == 'nt'"),
+            None
+        );
+        assert_eq!(stray_character("foo>=1\u{a0}"), Some((6, '\u{a0}')));
+    }
 
     #[test]
     fn splits_requirement_and_marker() {

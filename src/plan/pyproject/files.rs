@@ -77,11 +77,35 @@ fn read_project_file(
                     ),
                 )
                 .at(file.span.clone())
-                .help("create the file, or correct the path (it is relative to pyproject.toml)"),
+                .help(match similar_file(root, file.value) {
+                    Some(other) => format!("`{other}` exists: did you mean \"{other}\"? (the path is relative to pyproject.toml)"),
+                    None => "create the file, or correct the path (it is relative to pyproject.toml)".into(),
+                }),
             );
             None
         }
     }
+}
+
+/// A file beside the missing `path` with the same name up to case or extension
+/// (`README.md` for `README.rst`), as a path like `path`.
+fn similar_file(root: &Path, path: &str) -> Option<String> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let stem = |n: &str| n.split('.').next().unwrap_or(n).to_lowercase();
+    let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != name && stem(n) == stem(name))
+        .collect();
+    names.sort();
+    let found = names.into_iter().next()?;
+    Some(if dir.is_empty() {
+        found
+    } else {
+        format!("{dir}/{found}")
+    })
 }
 
 fn content_type_for(path: &str) -> Option<&'static str> {

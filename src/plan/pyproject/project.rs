@@ -125,14 +125,17 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
         Some(v) => match Version::from_str(v.value.trim()) {
             Ok(version) => Some(version),
             Err(e) => {
-                checker.push(
-                    Diagnostic::new(
-                        "project.version",
-                        format!("`project.version` is not a valid PEP 440 version: {e}"),
-                    )
-                    .at(v.span)
-                    .help("use a version such as \"1.0.0\", \"2.1rc1\" or \"0.3.dev2\""),
+                let examples = "a version such as \"1.0.0\", \"2.1rc1\" or \"0.3.dev2\"";
+                let diagnostic = Diagnostic::new(
+                    "project.version",
+                    format!("`project.version` is not a valid PEP 440 version: {e}"),
                 );
+                checker.push(match valid_version_prefix(v.value) {
+                    Some((end, prefix)) => diagnostic
+                        .at_part(v.span, end..v.value.len())
+                        .help(format!("the text before the caret is the version {prefix}; use \"{prefix}\" or {examples}")),
+                    None => diagnostic.at(v.span).help(format!("use {examples}")),
+                });
                 None
             }
         },
@@ -387,4 +390,16 @@ fn read_dynamic(checker: &mut Checker, project: &TableAt<'_>) -> bool {
         }
     }
     version
+}
+
+/// The longest start of `text` that is a valid version, as its end and the version
+/// normalized (`1.0.0-beta` in `1.0.0-beta_final` is `1.0.0b0`), when there is one.
+fn valid_version_prefix(text: &str) -> Option<(usize, Version)> {
+    let start = text.len() - text.trim_start().len();
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .rev()
+        .filter(|&end| end > start)
+        .find_map(|end| Version::from_str(&text[start..end]).ok().map(|v| (end, v)))
 }
