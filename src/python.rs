@@ -226,10 +226,14 @@ fn check_project(py: Python<'_>, project_dir: PathBuf) -> PyResult<Vec<String>> 
     run(py, || crate::check_project(&project_dir))
 }
 
-/// Checks a built wheel or sdist; returns the problems found (empty when sound).
+/// Checks a built wheel or sdist; returns the problems found (empty when sound) and the
+/// warnings.
 #[pyfunction]
-fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
-    run(py, || Ok(crate::check::check_artifact(&path)))
+fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<(Vec<String>, Vec<String>)> {
+    run(py, || {
+        let found = crate::check::check_artifact(&path);
+        Ok((found.problems, found.warnings))
+    })
 }
 
 /// Panics on purpose, so tests can check that a panic arrives as a BuildError with its

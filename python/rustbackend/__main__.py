@@ -158,7 +158,9 @@ def _check(args: argparse.Namespace, out: _Output) -> int:
                 sys.stderr.write(f"rustbackend: warning: {warning}\n")
             out.result(f"{out.good('OK')} {target}: pyproject.toml and the layout are valid")
         else:
-            problems = native.check_artifact(os.path.abspath(target))
+            problems, warnings = native.check_artifact(os.path.abspath(target))
+            for warning in warnings:
+                sys.stderr.write(f"rustbackend: warning: {warning}\n")
             if problems:
                 failed += 1
                 out.result(f"{out.bad('FAILED')} {target}")

@@ -12,6 +12,24 @@ pub use wheel::check_wheel;
 
 use crate::names;
 
+/// What checking an artifact found: problems make it unsound; warnings are worth a look.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Findings {
+    /// What is wrong with the artifact.
+    pub problems: Vec<String>,
+    /// What may be wrong (an entry point into a module a dependency may provide).
+    pub warnings: Vec<String>,
+}
+
+impl From<Vec<String>> for Findings {
+    fn from(problems: Vec<String>) -> Self {
+        Findings {
+            problems,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Parses `Key: value` headers (with continuation lines) up to the first blank line.
 fn parse_headers(text: &str) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -90,25 +108,26 @@ fn check_metadata(text: &str, what: &str, name: &str, version: &str, problems: &
     }
 }
 
-/// Checks a built wheel or sdist, chosen by its file name; returns the problems found
-/// (empty when sound).
-pub fn check_artifact(path: &Path) -> Vec<String> {
+/// Checks a built wheel or sdist, chosen by its file name; returns what it found (no
+/// problems when sound).
+pub fn check_artifact(path: &Path) -> Findings {
     let name = path.to_string_lossy();
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return vec![format!("no such file: `{name}`")];
+            return vec![format!("no such file: `{name}`")].into();
         }
-        Err(e) => return vec![format!("cannot read `{name}`: {e}")],
-        Ok(meta) if !meta.is_file() => return vec![format!("`{name}` is not a file")],
+        Err(e) => return vec![format!("cannot read `{name}`: {e}")].into(),
+        Ok(meta) if !meta.is_file() => return vec![format!("`{name}` is not a file")].into(),
         Ok(_) => {}
     }
     if name.ends_with(".whl") {
         check_wheel(path)
     } else if name.ends_with(".tar.gz") {
-        check_sdist(path)
+        check_sdist(path).into()
     } else {
         vec![format!(
             "`{name}` is neither a wheel (.whl) nor an sdist (.tar.gz)"
         )]
+        .into()
     }
 }

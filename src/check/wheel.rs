@@ -9,6 +9,7 @@ use std::path::Path;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use super::Findings;
 use super::{check_metadata, field, parse_headers};
 use crate::plan::pyproject::entry_points;
 
@@ -79,8 +80,14 @@ fn read_member(
     })
 }
 
-/// Checks a wheel; returns the problems found.
-pub fn check_wheel(path: &Path) -> Vec<String> {
+/// Checks a wheel; returns the problems and warnings found.
+pub fn check_wheel(path: &Path) -> Findings {
+    let mut warnings = Vec::new();
+    let problems = wheel_problems(path, &mut warnings);
+    Findings { problems, warnings }
+}
+
+fn wheel_problems(path: &Path, warnings: &mut Vec<String>) -> Vec<String> {
     let mut problems = Vec::new();
     let file_name = path
         .file_name()
@@ -178,7 +185,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         None => problems.push(format!("no {dist_info}/WHEEL")),
     }
     if let Some(entry_points) = text(&format!("{dist_info}/entry_points.txt")) {
-        check_entry_points(&entry_points, &contents, &mut problems);
+        check_entry_points(&entry_points, &contents, &mut problems, warnings);
     }
     let licenses = format!("{dist_info}/licenses/");
     for (name, member) in contents.range(licenses.clone()..) {
@@ -202,9 +209,15 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
 }
 
 /// Checks `entry_points.txt`: group and entry names PyPI accepts, object references (with
-/// optional extras), and modules that the wheel holds. A module that the wheel does not
-/// hold may come from a dependency, so it is reported as such.
-fn check_entry_points(text: &str, contents: &BTreeMap<String, Member>, problems: &mut Vec<String>) {
+/// optional extras), and modules that the wheel holds. A missing module inside a package or
+/// module the wheel ships is a problem (nothing else can provide it, as `check PROJECT` says
+/// too); one elsewhere may come from a dependency, so it is a warning.
+fn check_entry_points(
+    text: &str,
+    contents: &BTreeMap<String, Member>,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
@@ -229,13 +242,37 @@ fn check_entry_points(text: &str, contents: &BTreeMap<String, Member>, problems:
         }
         match entry_points::parse_value(value) {
             None => problems.push(format!("entry_points.txt: invalid entry `{line}`")),
-            Some(parsed) if !has_module(contents, parsed.module) => problems.push(format!(
-                "entry_points.txt: `{name}` names the module `{}`, which the wheel does not hold (fine only if a dependency provides it)",
-                parsed.module
-            )),
+            Some(parsed) if !has_module(contents, parsed.module) => {
+                let module = parsed.module;
+                match owning_module(contents, module) {
+                    Some(owner) => problems.push(format!(
+                        "entry_points.txt: `{name}` names the module `{module}`, which the wheel does not hold, inside its own `{owner}`"
+                    )),
+                    None => warnings.push(format!(
+                        "entry_points.txt: `{name}` names the module `{module}`, which the wheel does not hold (fine only if a dependency provides it)"
+                    )),
+                }
+            }
             Some(_) => {}
         }
     }
+}
+
+/// The enclosing module of `dotted` that the wheel ships and no other distribution can add
+/// to: a regular package (with `__init__.py`) or a module file.
+fn owning_module(contents: &BTreeMap<String, Member>, dotted: &str) -> Option<String> {
+    let parts: Vec<&str> = dotted.split('.').collect();
+    (1..parts.len()).find_map(|i| {
+        let parent = parts[..i].join(".");
+        let init = format!("{parent}.__init__");
+        (has_module(contents, &init) || is_module_file(contents, &parent)).then_some(parent)
+    })
+}
+
+/// Whether the wheel holds `dotted` as a file (`.py` or compiled), not a directory.
+fn is_module_file(contents: &BTreeMap<String, Member>, dotted: &str) -> bool {
+    let rel = dotted.replace('.', "/");
+    has_module(contents, dotted) && !contents.keys().any(|n| n.starts_with(&format!("{rel}/")))
 }
 
 /// Whether the wheel holds the module `dotted` (a `.py` file, a package, a compiled module,

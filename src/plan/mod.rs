@@ -53,12 +53,12 @@ impl Plan {
         let (version, version_file) = version::resolve(project_dir, &pyproject, &layout)?;
         let mut warnings = Vec::new();
         if let Some(pyproject::License::Text(_)) = &pyproject.project.license {
-            warnings.push(
-                "pyproject.toml: `project.license` as a table is deprecated (PEP 639); write an SPDX expression such as `license = \"MIT\"` and list license files in `license-files`".to_string(),
-            );
+            warnings.push(pyproject.warning_at(&["project", "license"], None,
+                "`project.license` as a table is deprecated (PEP 639); write an SPDX expression such as `license = \"MIT\"` and list license files in `license-files`",
+            ));
         }
-        warnings.extend(pyproject::entry_points::extras_warnings(&pyproject.project));
-        warnings.extend(missing_module_warnings(project_dir, &pyproject, &layout));
+        warnings.extend(pyproject::entry_points::extras_warnings(&pyproject));
+        warnings.extend(check_entry_point_modules(project_dir, &pyproject, &layout)?);
         let project = &pyproject.project;
         let all_dependencies = project
             .dependencies
@@ -67,10 +67,11 @@ impl Plan {
         for dependency in
             all_dependencies.filter(|d| pyproject::dependencies::uses_arbitrary_equality(d))
         {
-            warnings.push(format!(
-                "pyproject.toml: the requirement `{}` uses arbitrary equality (`===`), which compares versions as plain strings; the version specifiers specification discourages it: prefer `==`",
+            let at = pyproject.source().find(&dependency.requirement);
+            warnings.push(pyproject.warning_for(at.map(|i| i..i + 1), &format!(
+                "the requirement `{}` uses arbitrary equality (`===`), which compares versions as plain strings; the version specifiers specification discourages it: prefer `==`",
                 dependency.requirement
-            ));
+            )));
         }
         let license_files = resolve_license_files(project_dir, &pyproject)?;
         check_wheel_files(project_dir, &pyproject)?;
@@ -155,39 +156,68 @@ impl Plan {
     }
 }
 
-/// Warnings for entry points whose module the wheel will not hold: a typo, or a module that
-/// a dependency provides (which is why this is not an error).
-fn missing_module_warnings(
+/// Checks that every script and entry point names a module the wheel holds. One inside a
+/// package or module the project ships (not a namespace, which other distributions share) is
+/// an error at its line, since nothing else can provide it; one elsewhere may come from a
+/// dependency, so it is a warning.
+fn check_entry_point_modules(
     project_dir: &Path,
     pyproject: &PyProject,
     layout: &Layout,
-) -> Vec<String> {
-    let project = &pyproject.project;
-    let mut entries: Vec<(String, &str, &str)> = Vec::new();
-    for (name, value) in &project.scripts {
-        entries.push(("project.scripts".into(), name, value));
-    }
-    for (name, value) in &project.gui_scripts {
-        entries.push(("project.gui-scripts".into(), name, value));
-    }
-    for (group, group_entries) in &project.entry_points {
-        for (name, value) in group_entries {
-            entries.push((pyproject::entry_points::group_key(group), name, value));
-        }
-    }
+) -> Result<Vec<String>> {
     let mut warnings = Vec::new();
-    for (key, name, value) in entries {
+    let mut errors = Vec::new();
+    for (keys, key, name, value) in pyproject::entry_points::all_entries(&pyproject.project) {
         let Some(parsed) = pyproject::entry_points::parse_value(value) else {
             continue;
         };
-        if !layout_holds(project_dir, pyproject, layout, parsed.module) {
-            warnings.push(format!(
-                "pyproject.toml: `{key}.{name}` names the module `{}`, which the wheel does not contain; correct the reference unless a dependency provides that module",
-                parsed.module
-            ));
+        if layout_holds(project_dir, pyproject, layout, parsed.module) {
+            continue;
+        }
+        let keys: Vec<&str> = keys.into_iter().filter(|k| !k.is_empty()).collect();
+        let span = pyproject.value_span(&keys, None);
+        let module = parsed.module;
+        match own_module(project_dir, layout, module) {
+            Some(owner) => errors.push(
+                Diagnostic::new(&key, format!("`{key}.{name}` names the module `{module}`, which the wheel would not hold; `{}` is this project's own, so no dependency can provide it", owner.name))
+                    .at(span)
+                    .help(format!("correct the reference, or create `{}`", module_file(layout, module))),
+            ),
+            None => warnings.push(pyproject.warning_for(span, &format!(
+                "`{key}.{name}` names the module `{module}`, which the wheel does not contain; correct the reference unless a dependency provides that module"
+            ))),
         }
     }
-    warnings
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(pyproject.error(errors))
+    }
+}
+
+/// The project's own package or module that `dotted` would live in: one the wheel ships
+/// that no other distribution can add to (a regular package or a single module, not a
+/// namespace package).
+fn own_module<'a>(
+    project_dir: &Path,
+    layout: &'a Layout,
+    dotted: &str,
+) -> Option<&'a layout::Module> {
+    layout
+        .modules
+        .iter()
+        .filter(|m| dotted == m.name || dotted.starts_with(&format!("{}.", m.name)))
+        .find(|m| !m.is_package || project_dir.join(&m.path).join("__init__.py").is_file())
+}
+
+/// Where the module `dotted` would be written as a `.py` file, relative to the project.
+fn module_file(layout: &Layout, dotted: &str) -> String {
+    let file = format!("{}.py", dotted.replace('.', "/"));
+    if layout.module_root.is_empty() {
+        file
+    } else {
+        format!("{}/{file}", layout.module_root.trim_end_matches('/'))
+    }
 }
 
 /// Whether the wheel will hold the module `dotted`: a `.py` file, a package or namespace

@@ -247,7 +247,7 @@ def test_check_finds_in_artifacts_what_the_build_refuses(backend_venv, tmp_path)
         "group-name": ({info + "entry_points.txt": b"[my/group]\nx = proj:main\n"},
                        'entry_points.txt: the group name "my/group" is not valid: it holds `/`'),
         "missing-module": ({info + "entry_points.txt": b"[console_scripts]\nproj = proj.nosuchmod:main\n"},
-                           "entry_points.txt: `proj` names the module `proj.nosuchmod`, which the wheel does not hold"),
+                           "entry_points.txt: `proj` names the module `proj.nosuchmod`, which the wheel does not hold, inside its own `proj`"),
         "license-bytes": ({info + "licenses/LICENSE": b"Copyright \xa9 2024\n"},
                           "the license file `proj-1.0.dist-info/licenses/LICENSE` is not UTF-8 (first bad byte at offset 10)"),
         "classifier": ({info + "METADATA": metadata.replace("Classifier: Programming Language :: Python :: 3",
@@ -262,6 +262,14 @@ def test_check_finds_in_artifacts_what_the_build_refuses(backend_venv, tmp_path)
         result = run([rb, "check", bad], env=backend_venv.env, check=False)
         assert result.returncode == 1, case
         assert f"  - {problem}" in result.stdout, f"{case}: {result.stdout}"
+
+    # A module outside the wheel's own packages may come from a dependency: a warning.
+    (tmp_path / "elsewhere").mkdir()
+    elsewhere = rewrite_wheel(wheel, tmp_path / "elsewhere" / wheel.name,
+                              {info + "entry_points.txt": b"[pytest11]\nproj = _pytest.proj_plugin\n"})
+    result = run([rb, "check", elsewhere], env=backend_venv.env)
+    assert result.stdout.startswith("OK "), result.stdout
+    assert "warning: entry_points.txt: `proj` names the module `_pytest.proj_plugin`" in result.stderr
 
     missing = run([rb, "check", tmp_path / "no" / "such.whl"], env=backend_venv.env, check=False)
     assert missing.returncode == 1

@@ -169,10 +169,10 @@ def test_every_valid_case_builds_artifacts_twine_and_packaging_accept(backend_ve
     assert len(wheels) == len(sdists) == len(VALID)
     checked = subprocess.run([str(backend_venv.bin / "rustbackend"), "check", *map(str, wheels + sdists)],
                              env=backend_venv.env, capture_output=True, text=True)
-    failed = {line.split()[1] for line in checked.stdout.splitlines() if line.startswith("FAILED")}
-    warned = {str(w) for w in wheels if any("which the wheel does not contain" in line for line in printed[w.parent.name])}
-    assert failed == warned, checked.stdout
-    assert "entry_points.txt: `demo` names the module `demo.nosuchmod`, which the wheel does not hold" in checked.stdout
+    # Every valid case's artifacts pass; an entry point into a module a dependency may
+    # provide is a warning from the wheel's check as from the build (check PROJECT).
+    assert checked.returncode == 0, checked.stdout
+    assert "entry_points.txt: `demo` names the module `_pytest.demo_plugin`, which the wheel does not hold (fine only if a dependency provides it)" in checked.stderr
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as zf:
             (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]

@@ -216,25 +216,47 @@ pub fn group_key(group: &str) -> String {
     }
 }
 
+/// Every entry point of the project as (its keys in pyproject.toml, its dotted key for
+/// messages, its name, its value): scripts, gui-scripts, then each entry point group.
+pub fn all_entries(project: &super::Project) -> Vec<([&str; 4], String, &str, &str)> {
+    let mut out = Vec::new();
+    for (table, entries) in [
+        ("scripts", &project.scripts),
+        ("gui-scripts", &project.gui_scripts),
+    ] {
+        for (name, value) in entries {
+            out.push((
+                ["project", table, name, ""],
+                format!("project.{table}"),
+                name.as_str(),
+                value.as_str(),
+            ));
+        }
+    }
+    for (group, entries) in &project.entry_points {
+        for (name, value) in entries {
+            out.push((
+                ["project", "entry-points", group, name],
+                group_key(group),
+                name.as_str(),
+                value.as_str(),
+            ));
+        }
+    }
+    out
+}
+
 /// The warnings for entry points that name extras (accepted, written as authored, but
 /// deprecated by the entry points specification).
-pub fn extras_warnings(project: &super::Project) -> Vec<String> {
-    let mut groups: Vec<(String, &[(String, String)])> = vec![
-        ("project.scripts".into(), &project.scripts),
-        ("project.gui-scripts".into(), &project.gui_scripts),
-    ];
-    for (group, entries) in &project.entry_points {
-        groups.push((group_key(group), entries));
-    }
+pub fn extras_warnings(pyproject: &super::PyProject) -> Vec<String> {
     let mut warnings = Vec::new();
-    for (key, entries) in groups {
-        for (name, value) in entries {
-            if let Some(parsed) = parse_value(value).filter(|v| !v.extras.is_empty()) {
-                warnings.push(format!(
-                    "pyproject.toml: `{key}.{name}` names extras [{}]; extras in entry points are deprecated and installers ignore them: declare what the entry point needs in `dependencies`, or check for the extra at run time",
-                    parsed.extras.join(", ")
-                ));
-            }
+    for (keys, key, name, value) in all_entries(&pyproject.project) {
+        if let Some(parsed) = parse_value(value).filter(|v| !v.extras.is_empty()) {
+            let keys: Vec<&str> = keys.into_iter().filter(|k| !k.is_empty()).collect();
+            warnings.push(pyproject.warning_at(&keys, None, &format!(
+                "`{key}.{name}` names extras [{}]; extras in entry points are deprecated and installers ignore them: declare what the entry point needs in `dependencies`, or check for the extra at run time",
+                parsed.extras.join(", ")
+            )));
         }
     }
     warnings

@@ -58,6 +58,23 @@ impl PyProject {
         }
     }
 
+    /// A warning about the value at `keys` (and array item `index`), led by where it is
+    /// written: `pyproject.toml:LINE:COL: message`.
+    pub fn warning_at(&self, keys: &[&str], index: Option<usize>, message: &str) -> String {
+        self.warning_for(self.value_span(keys, index), message)
+    }
+
+    /// A warning led by the position of `span`, or by the file name alone without one.
+    pub fn warning_for(&self, span: Option<Range<usize>>, message: &str) -> String {
+        match span {
+            Some(span) => {
+                let (line, col) = crate::error::line_col(self.source(), span.start);
+                format!("{PYPROJECT}:{line}:{col}: {message}")
+            }
+            None => format!("{PYPROJECT}: {message}"),
+        }
+    }
+
     /// An error about pyproject.toml made of `diagnostics`.
     pub fn error(&self, diagnostics: Vec<Diagnostic>) -> Error {
         Error::Config(Report {
