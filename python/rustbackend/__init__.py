@@ -38,8 +38,14 @@ __all__ = [
 ]
 
 
-class BuildError(Exception):
-    """A build failed; the message says what is wrong, where, and how to fix it."""
+class BuildError(SystemExit, Exception):
+    """A build failed; the message says what is wrong, where, and how to fix it.
+
+    It is an `Exception`, so in-process callers catch it as one. It is also a `SystemExit`
+    whose code is the message: when nothing catches it, as in the hook runners of pip,
+    build, uv, hatch, pdm and poetry (which call a hook in a subprocess and report its
+    output when it exits non-zero), Python prints the message alone and exits with status 1,
+    so the author reads our report without a Python traceback around it."""
 
 
 def _core() -> "Any":

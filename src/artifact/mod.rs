@@ -71,6 +71,8 @@ pub enum Why {
     Project,
     /// Named by `sdist.include`.
     Include,
+    /// A project file that git does not track (an sdist built in a git checkout).
+    Untracked,
     /// A source, header or include-directory file of this extension module.
     ExtensionSource(String),
 }
@@ -92,6 +94,9 @@ impl Member {
 pub fn origin(entry: &Entry, why: &Why, project_dir: &Path) -> String {
     match (why, &entry.contents) {
         (Why::Compiled(sources), _) => format!("<compiled from {}>", sources.join(", ")),
+        (Why::Untracked, Contents::File(source)) => {
+            format!("{} (not tracked by git)", project_relative(project_dir, source))
+        }
         (_, Contents::File(source)) => project_relative(project_dir, source),
         (_, Contents::Bytes(_)) => "<generated>".into(),
     }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::files::globs::Excludes;
 use crate::files::paths::check_archive_paths;
 use crate::files::rules::in_top_level_build_dir;
-use crate::files::rules::{secret_warning, LeftOut};
+use crate::files::rules::{is_built_distribution, secret_warning, LeftOut};
 use crate::files::walk::{self, WalkOptions};
 use crate::metadata::MetadataFor;
 use crate::plan::pyproject::PYPROJECT;
@@ -36,9 +36,20 @@ impl Manifest {
         let excludes = plan.sdist_excludes()?;
         let mut left_out = walk.left_out;
         let mut files: BTreeMap<String, Member> = BTreeMap::new();
+        let in_module = |path: &str| {
+            plan.layout
+                .modules
+                .iter()
+                .any(|m| path.starts_with(&format!("{}/", m.path)))
+        };
         for file in walk.files {
             if excludes.matches(&file.archive_path) {
                 left_out.push((file.archive_path, LeftOut::Excluded));
+                continue;
+            }
+            let name = file.archive_path.rsplit('/').next().unwrap_or_default();
+            if is_built_distribution(name) && !in_module(&file.archive_path) {
+                left_out.push((file.archive_path, LeftOut::DefaultExclude));
                 continue;
             }
             let why = if file.ignored {
@@ -147,6 +158,29 @@ impl Manifest {
                 Why::Metadata,
             ),
         );
+        if let Some(untracked) = untracked_files(&plan.project_dir) {
+            let mut named = Vec::new();
+            for (path, member) in files.iter_mut() {
+                if untracked.contains(path) {
+                    member.why = Why::Untracked;
+                    named.push(format!("`{path}`"));
+                }
+            }
+            if !named.is_empty() {
+                let count = named.len();
+                let shown = if count > 10 {
+                    format!("{}, and {} more", named[..10].join(", "), count - 10)
+                } else {
+                    named.join(", ")
+                };
+                warnings.push(format!(
+                    "the sdist packs {count} file{} that git does not track: {shown}; commit {}, or add {} to .gitignore or `tool.rustbackend.sdist.exclude` (`rustbackend ls --sdist` marks them)",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "it" } else { "them" },
+                    if count == 1 { "it" } else { "them" },
+                ));
+            }
+        }
         let (entries, reasons) = split(files.into_values().collect());
         check_archive_paths(entries.iter().map(|e| e.path.as_str()))?;
         let mut all_warnings = plan.warnings.clone();
@@ -209,4 +243,33 @@ fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
         }
     }
     Ok(found)
+}
+
+/// The files under `project_dir` that git neither tracks nor ignores, relative to it, when
+/// the project is in a git checkout with at least one tracked file there (in a fresh
+/// repository every file is untracked, which says nothing); `None` otherwise or when git
+/// cannot be run.
+fn untracked_files(project_dir: &Path) -> Option<std::collections::HashSet<String>> {
+    crate::files::ignore_rules::git_root(project_dir)?;
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(project_dir)
+        .args(["ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    let mut tracked = false;
+    let mut untracked = std::collections::HashSet::new();
+    for record in text.split('\0').filter(|r| !r.is_empty()) {
+        match record.split_once(' ') {
+            Some(("?", path)) => {
+                untracked.insert(path.to_string());
+            }
+            Some(_) => tracked = true,
+            None => {}
+        }
+    }
+    tracked.then_some(untracked)
 }

@@ -31,7 +31,7 @@ pub struct IgnoreRules {
 
 /// The repository root above (or at) `dir`: the nearest directory holding `.git` (a
 /// directory, or a file for worktrees and submodules).
-fn git_root(dir: &Path) -> Option<PathBuf> {
+pub fn git_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .map(Path::to_path_buf)

@@ -15,6 +15,8 @@ pub const EXCLUDED_DIRS: &[&str] = &[
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    // PDM's build directory.
+    ".pdm-build",
 ];
 
 /// Top-level directories that build tools write (left out of the sdist only).
@@ -26,14 +28,35 @@ pub fn in_top_level_build_dir(path: &str) -> bool {
     TOP_LEVEL_BUILD_DIRS.contains(&first)
 }
 
-/// Whether a file name is one of the default excludes: bytecode, editor and OS debris.
+/// Whether a file name is one of the default excludes: bytecode, editor and OS debris,
+/// PDM's interpreter pointer (`.pdm-python`, an absolute local path).
 pub fn is_junk_file(name: &str) -> bool {
-    name.ends_with(".pyc")
+    name == ".pdm-python"
+        || name.ends_with(".pyc")
         || name.ends_with(".pyo")
         || name == ".DS_Store"
         || name.ends_with('~')
         || name.ends_with(".swp")
         || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Whether a file name is a built distribution: a wheel, or an sdist named
+/// `{name}-{version}.tar.gz` (what `dist-hatch/`, `wheelhouse/` and other build output holds).
+/// The sdist leaves them out unless they lie in a package the wheel ships (virtualenv ships
+/// the wheels it seeds environments with).
+pub fn is_built_distribution(name: &str) -> bool {
+    if name.ends_with(".whl") {
+        return true;
+    }
+    let Some((dist, version)) = name
+        .strip_suffix(".tar.gz")
+        .and_then(|stem| stem.rsplit_once('-'))
+    else {
+        return false;
+    };
+    crate::names::is_valid_project_name(dist)
+        && version.starts_with(|c: char| c.is_ascii_digit())
+        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!'))
 }
 
 /// Whether a file name looks like a secret that must never be published.
@@ -100,5 +123,10 @@ mod tests {
         assert!(!is_secret_file("id_ed25519.pub"));
         assert!(is_junk_file("mod.cpython-311.pyc"));
         assert!(!is_junk_file("mod.py"));
+        assert!(is_junk_file(".pdm-python"));
+        assert!(is_built_distribution("demo-1.0-py3-none-any.whl"));
+        assert!(is_built_distribution("my_project-2.1rc1.tar.gz"));
+        assert!(!is_built_distribution("fixtures.tar.gz"));
+        assert!(!is_built_distribution("data-v2.tar.gz"));
     }
 }

@@ -10,7 +10,7 @@ mod build_details;
 mod interpreter;
 pub use interpreter::{Interpreter, COMPILER_ENV};
 
-/// One `-C key=value` setting: its name, the value it takes and what it does. The README's
+/// One `-C key=value` setting: its name, the value it takes and what it does. docs/configuration.md's
 /// settings list is tested against [`CONFIG_SETTINGS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConfigSetting {

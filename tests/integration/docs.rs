@@ -1,4 +1,5 @@
-//! The README's configuration reference documents exactly the keys the parser accepts.
+//! The configuration reference (docs/configuration.md) documents exactly the keys the parser
+//! accepts.
 
 use std::collections::BTreeSet;
 
@@ -7,14 +8,14 @@ use rustbackend::plan::pyproject::settings::{
 };
 use rustbackend::request::CONFIG_SETTINGS;
 
-/// The keys in the first column of the README's `[tool.rustbackend]` table.
+/// The keys in the first column of docs/configuration.md's `[tool.rustbackend]` table.
 fn documented_keys() -> BTreeSet<String> {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
     let section = readme
         .split("## Configuration: `[tool.rustbackend]`")
         .nth(1)
-        .expect("the README has a configuration section");
+        .expect("docs/configuration.md has a configuration section");
     let section = section.split("\n## ").next().unwrap();
     section
         .lines()
@@ -48,7 +49,7 @@ fn accepted_keys() -> BTreeSet<String> {
 fn readme_documents_every_accepted_key() {
     assert_eq!(documented_keys(), accepted_keys());
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
     for data_key in DATA_KEYS {
         assert!(readme.contains(&format!("`{data_key}`")), "{data_key}");
     }
@@ -56,16 +57,16 @@ fn readme_documents_every_accepted_key() {
     assert!(readme.contains("`editable-mode`"));
 }
 
-/// The README's config settings table lists exactly the `-C` keys of
+/// docs/configuration.md's config settings table lists exactly the `-C` keys of
 /// [`rustbackend::request::CONFIG_SETTINGS`], with the same value and meaning.
 #[test]
 fn readme_documents_every_config_setting() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
     let section = readme
         .split("\n## Config settings\n")
         .nth(1)
-        .expect("the README has a config settings section");
+        .expect("docs/configuration.md has a config settings section");
     let section = section.split("\n## ").next().unwrap();
     let rows: Vec<String> = section
         .lines()
@@ -80,13 +81,13 @@ fn readme_documents_every_config_setting() {
     for (row, want) in rows.iter().zip(&expected) {
         assert!(
             row.starts_with(want.as_str()),
-            "README: {row}\nrequest.rs: {want}"
+            "docs/configuration.md: {row}\nrequest.rs: {want}"
         );
     }
 }
 
 /// The Python shim passes exactly the environment variables the core reads as compiler
-/// settings ([`rustbackend::request::COMPILER_ENV`]), and the README names each.
+/// settings ([`rustbackend::request::COMPILER_ENV`]), and docs/platforms.md names each.
 #[test]
 fn the_shim_passes_every_compiler_variable() {
     let shim = std::fs::read_to_string(concat!(

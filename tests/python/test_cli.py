@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from conftest import run
+from helpers import git, write
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,43 @@ def test_ls_left_out_says_when_nothing_is_left_out(cli, sample):
     result = rb(cli, "ls", project, "--left-out")
     assert result.stdout == ""
     assert "nothing is left out of the wheel" in result.stderr
+
+
+def test_sdist_names_untracked_files_and_leaves_out_other_tools_outputs(cli, tmp_path):
+    """In a git checkout, files the sdist packs that git does not track are named in one
+    warning and marked by `ls --sdist`; other tools' build output (wheels and sdists in
+    dist-hatch/, .pdm-python with its absolute path, .pdm-build/) is never packed."""
+    project = write(tmp_path / "proj", {
+        "pyproject.toml": '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n'
+                          '[project]\nname = "proj"\nversion = "1.0"\n',
+        "src/proj/__init__.py": "",
+        ".gitignore": "*.log\n",
+    })
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "one")
+    write(project, {
+        "notes.txt": "draft\n",
+        "src/proj/new.py": "x = 1\n",
+        "debug.log": "ignored\n",
+        "dist-hatch/proj-1.0-py3-none-any.whl": "not really a wheel",
+        "dist-hatch/proj-1.0.tar.gz": "not really an sdist",
+        ".pdm-python": "/home/someone/.venv/bin/python\n",
+        ".pdm-build/proj.pth": "/home/someone/proj/src\n",
+        "tests/data/fixtures.tar.gz": "test data, packed",
+    })
+    git(project, "add", "tests")
+    listing = rb(cli, "ls", project, "--sdist")
+    assert "rustbackend: warning: the sdist packs 2 files that git does not track: `notes.txt`, `src/proj/new.py`; " in listing.stderr
+    lines = listing.stdout.splitlines()
+    assert any(line.startswith("proj-1.0/notes.txt ") and line.endswith("<- notes.txt (not tracked by git)") for line in lines)
+    assert any(line.endswith("<- tests/data/fixtures.tar.gz") for line in lines), listing.stdout
+    for junk in ("dist-hatch", ".pdm-python", ".pdm-build", "debug.log"):
+        assert junk not in listing.stdout, junk
+    left_out = rb(cli, "ls", project, "--sdist", "--left-out").stdout
+    assert "dist-hatch/proj-1.0-py3-none-any.whl" in left_out and "(a default exclude)" in left_out
+    # The warning reaches a frontend's verbose output too; once tracked, it is gone.
+    build = rb(cli, "build", project, "--sdist", "-o", tmp_path / "out")
+    assert "git does not track" in build.stderr
+    git(project, "add", ".")
+    assert "git does not track" not in rb(cli, "ls", project, "--sdist").stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE_NAMES, run
+from helpers import write
 
 # The console or GUI script each sample installs, its arguments and its expected output.
 SCRIPTS = {
@@ -148,8 +149,9 @@ def test_pdm_build_drives_rustbackend_in_isolation(sample, frontend_env, wheelho
         pyproject.read_text()
         + f'\n[[tool.pdm.source]]\nname = "pypi"\nurl = "{wheelhouse.as_uri()}"\ntype = "find_links"\n'
     )
+    # Only its source finds rustbackend: none of pip's or uv's variables are set.
     env = dict(
-        frontend_env,
+        {k: v for k, v in frontend_env.items() if not k.startswith(("PIP_", "UV_"))},
         PDM_CHECK_UPDATE="false",
         PDM_PYTHON=sys.executable,
         PDM_HOME=str(tmp_path / "pdm-home"),
@@ -181,3 +183,93 @@ def test_pip_compile_reads_dependencies_through_our_metadata_hook(sample, fronte
     text = out.read_text()
     assert "tinymod==2024.1" in text
     assert "via greet (pyproject.toml)" in text
+
+
+BROKEN_PYPROJECT = """\
+[build-system]
+requires = ["rustbackend"]
+build-backend = "rustbackend"
+
+[project]
+name = "broken"
+version = "1.0"
+
+[project.scripts]
+broken = "broken.cli:main"
+"""
+
+# The report, as every frontend must show it: our lines, whole, and no Python traceback.
+# (The problem is one frontends do not check themselves: uv validates [project] first.)
+BROKEN_REPORT = [
+    "error: pyproject.toml:10:10: `project.scripts.broken` names the module `broken.cli`, which the wheel would not hold; `broken` is this project's own, so no dependency can provide it",
+    '10 | broken = "broken.cli:main"',
+    "= help: correct the reference, or create `src/broken/cli.py`",
+]
+
+
+def _broken_project(tmp_path: Path) -> Path:
+    return write(tmp_path / "broken", {"pyproject.toml": BROKEN_PYPROJECT, "src/broken/__init__.py": ""})
+
+
+def _frontend_commands(project: Path, out: Path) -> dict:
+    tools = Path(sys.executable).parent
+    return {
+        "pip": [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, project],
+        "build": [sys.executable, "-m", "build", "--outdir", out, project],
+        "uv": [tools / "uv", "build", "--python", sys.executable, "--out-dir", out, project],
+        "hatch": [tools / "hatch", "build", out],
+    }
+
+
+@pytest.mark.parametrize("frontend", ["pip", "build", "uv", "hatch"])
+def test_a_build_error_reaches_each_frontend_as_our_report_alone(frontend, frontend_env, tmp_path):
+    """The hook ends its process with our report and exit status 1 (BuildError is also a
+    SystemExit), so pip, build, uv and hatch print the report and no traceback."""
+    project = _broken_project(tmp_path)
+    out = tmp_path / "out"
+    env = dict(frontend_env, HATCH_DATA_DIR=str(tmp_path / "hatch-data"), HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"))
+    result = run(_frontend_commands(project, out)[frontend], env=env, cwd=project, check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0, text
+    assert "Traceback" not in text and "rustbackend/__init__.py" not in text, text
+    lines = [line.strip() for line in text.splitlines()]
+    for expected in BROKEN_REPORT:
+        assert expected.strip() in lines, f"{frontend}: {expected!r} not in:\n{text}"
+    # Nothing built is left (uv writes a .gitignore into its output directory first).
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")], list(out.iterdir())
+
+
+def test_in_process_callers_still_catch_build_error(backend_venv, tmp_path):
+    """For code that calls a hook itself, the error is an Exception (rustbackend.BuildError)
+    with the report as its text."""
+    project = _broken_project(tmp_path)
+    code = (
+        "import rustbackend\n"
+        "try:\n"
+        "    rustbackend.build_wheel('../out')\n"
+        "except Exception as e:\n"
+        "    assert isinstance(e, rustbackend.BuildError) and isinstance(e, SystemExit)\n"
+        "    print('caught:', e)\n"
+    )
+    result = run([backend_venv.python, "-c", code], env=backend_venv.env, cwd=project)
+    assert result.stdout.startswith("caught: " + BROKEN_REPORT[0]), result.stdout
+
+
+def test_pip_refuses_a_script_into_a_module_the_wheel_lacks(frontend_env, make_venv, tmp_path):
+    """A console script naming a module of the project's own package that does not exist
+    fails the install with the line it is on, instead of installing a command that crashes;
+    `rustbackend check` on the project says the same."""
+    project = write(tmp_path / "myapp", {
+        "pyproject.toml": '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n'
+                          '[project]\nname = "myapp"\nversion = "1.0"\n\n[project.scripts]\nmyapp = "myapp.cli:main"\n',
+        "src/myapp/__init__.py": "",
+    })
+    env = make_venv()
+    result = env.pip("install", project, check=False)
+    assert result.returncode != 0
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text, text
+    assert ("error: pyproject.toml:10:9: `project.scripts.myapp` names the module `myapp.cli`, which the wheel "
+            "would not hold; `myapp` is this project's own, so no dependency can provide it") in text, text
+    assert "create `src/myapp/cli.py`" in text
+    assert env.run(env.bin / "python", "-c", "import myapp", check=False).returncode != 0

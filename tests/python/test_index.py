@@ -250,3 +250,44 @@ def test_pip_licenses_reads_our_license_metadata(uploaded, make_venv):
     assert entry["Name"] == "greet" and entry["License"] == "MIT"
     assert entry["LicenseFile"].endswith("greet-1.2.0.dist-info/licenses/LICENSE")
     assert (SAMPLES / "src-basic" / "LICENSE").read_text() == entry["LicenseText"]
+
+
+# The variables by which a tool can find packages; each row test below starts from an
+# environment without any of them and sets only those its README row names.
+INDEX_VARIABLES = ("PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_FIND_LINKS",
+                   "UV_NO_INDEX", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX")
+
+
+def row_env(frontend_env: dict, tmp_path: Path, **variables: str) -> dict:
+    env = {k: v for k, v in frontend_env.items() if k not in INDEX_VARIABLES}
+    env.update(HATCH_DATA_DIR=str(tmp_path / "hatch-data"), HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"))
+    env.update(variables)
+    return env
+
+
+@pytest.mark.parametrize("tool", ["pip", "build", "pip-compile", "uv", "hatch", "pip-find-links"])
+def test_each_readme_row_finds_rustbackend_with_only_its_variables(tool, index, frontend_env, wheelhouse, tmp_path):
+    """README, "where each tool finds build requirements": pip, build and pip-compile with
+    PIP_INDEX_URL alone (or PIP_FIND_LINKS with PIP_NO_INDEX); uv and hatch (which installs
+    build requirements with uv) with UV_DEFAULT_INDEX alone."""
+    project = copy_sample("single-module", tmp_path)
+    out = tmp_path / "out"
+    tools = Path(sys.executable).parent
+    pip_index = {"PIP_INDEX_URL": index.simple}
+    commands = {
+        "pip": ([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, project], pip_index),
+        "pip-find-links": ([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, project],
+                           {"PIP_FIND_LINKS": str(wheelhouse), "PIP_NO_INDEX": "1"}),
+        "build": ([sys.executable, "-m", "build", "--wheel", "--outdir", out, project], pip_index),
+        "pip-compile": ([TOOLS_BIN / "pip-compile", "--quiet", "--output-file", out / "requirements.txt",
+                         project / "pyproject.toml"], pip_index),
+        "uv": ([tools / "uv", "build", "--wheel", "--python", sys.executable, "--out-dir", out, project],
+               {"UV_DEFAULT_INDEX": index.simple}),
+        "hatch": ([tools / "hatch", "build", "-t", "wheel", out], {"UV_DEFAULT_INDEX": index.simple}),
+    }
+    cmd, variables = commands[tool]
+    out.mkdir()
+    result = run(cmd, env=row_env(frontend_env, tmp_path, **variables), cwd=project, check=False)
+    assert result.returncode == 0, f"{tool} with only {variables}:\n{result.stdout}\n{result.stderr}"
+    made = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert made == (["requirements.txt"] if tool == "pip-compile" else ["tinymod-2024.1-py3-none-any.whl"]), made

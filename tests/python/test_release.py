@@ -5,6 +5,7 @@ from source through pip."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -208,6 +209,17 @@ def test_foreign_wheel_imports_and_builds_under_qemu(artifact: str, release: Pat
     assert out == [machine, "greet-1.2.0-py3-none-any.whl"]
     with zipfile.ZipFile(tmp_path / "greet-1.2.0-py3-none-any.whl") as zf:
         assert "greet/__init__.py" in zf.namelist()
+
+
+def test_our_wheel_is_byte_identical_when_built_again(release: Path, tmp_path: Path) -> None:
+    """Two builds of one commit give the same wheel (no random SBOM serial number, build
+    time or checkout path inside); the second build reuses cargo's target directory."""
+    first = wheel_of(release, "manylinux-x86_64")
+    run(["bash", ROOT / "scripts" / "release-build.sh", tmp_path, "manylinux-x86_64"], cwd=ROOT)
+    second = tmp_path / first.name
+    assert hashlib.sha256(second.read_bytes()).hexdigest() == hashlib.sha256(first.read_bytes()).hexdigest()
+    with zipfile.ZipFile(first) as wheel:
+        assert not [n for n in wheel.namelist() if "/sboms/" in n]
 
 
 def test_version_is_one_value_everywhere() -> None:
