@@ -119,7 +119,7 @@ fn parse_dependency(text: &str) -> Result<Dependency, String> {
 /// offset: a non-ASCII character outside a quoted marker value and outside a URL (often an
 /// invisible one pasted with the text). pep508_rs 0.9 panics on some of them after a marker
 /// (slicing inside the character), so they are refused before it sees the text.
-fn stray_character(text: &str) -> Option<(usize, char)> {
+pub fn stray_character(text: &str) -> Option<(usize, char)> {
     let mut quote = None;
     // After `@`: 1 while the spaces before the URL run, 2 inside it.
     let mut url = 0;

@@ -334,7 +334,9 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
+        // The stray-character check first: pep508_rs panics on some of them.
         let valid = crate::names::normalize(&name) == "cython"
+            && super::dependencies::stray_character(requirement.value).is_none()
             && pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement.value)
                 .is_ok();
         if valid {
