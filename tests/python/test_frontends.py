@@ -273,3 +273,55 @@ def test_pip_refuses_a_script_into_a_module_the_wheel_lacks(frontend_env, make_v
             "would not hold; `myapp` is this project's own, so no dependency can provide it") in text, text
     assert "create `src/myapp/cli.py`" in text
     assert env.run(env.bin / "python", "-c", "import myapp", check=False).returncode != 0
+
+
+def _fenced(text: str, after: str, language: str) -> str:
+    """The first ```language block after the line `after` in a Markdown text."""
+    rest = text[text.index(after):]
+    start = rest.index(f"```{language}\n") + len(language) + 4
+    return rest[start:rest.index("```", start)]
+
+
+def test_the_package_description_alone_gets_an_author_to_installed_wheels(frontend_env, make_venv, wheelhouse, tmp_path):
+    """docs/authors.md (rustbackend's description on PyPI), followed as written: the Quick
+    start's pyproject.toml and files, then each command of "From a wheelhouse" (pip, build,
+    uv, hatch) with only the wheelhouse named as it says. The one change: no `dependencies`,
+    so nothing but rustbackend has to be found."""
+    from conftest import ROOT
+
+    guide = (ROOT / "docs" / "authors.md").read_text("utf-8")
+    pyproject = _fenced(guide, "## Quick start for authors", "toml")
+    assert 'dependencies = ["requests>=2.31"]\n' in pyproject
+    project = write(tmp_path / "my-project", {
+        "pyproject.toml": pyproject.replace('dependencies = ["requests>=2.31"]\n', ""),
+        "src/my_project/__init__.py": "",
+        "src/my_project/cli.py": "def main():\n    print('my-tool works')\n",
+        "README.md": "# my-project\n",
+        "LICENSE": "MIT License\n",
+    })
+    commands = [line.split("#")[0].strip() for line in _fenced(guide, "**From a wheelhouse**", "sh").splitlines()]
+    commands = [c.replace("/path/to/wheelhouse", str(wheelhouse)) for c in commands if c]
+    programs = [next(w for w in c.split() if "=" not in w) for c in commands]
+    assert programs == ["pip", "python", "uv", "hatch"], commands
+    venv = make_venv()
+    tools = Path(sys.executable).parent
+    env = {k: v for k, v in frontend_env.items() if not k.startswith(("PIP_", "UV_"))}
+    env.update(HATCH_DATA_DIR=str(tmp_path / "hatch-data"), HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"),
+               UV_CACHE_DIR=frontend_env["UV_CACHE_DIR"])
+    for command in commands:
+        words = command.split()
+        variables = dict(w.split("=", 1) for w in words if "=" in w and w.split("=")[0].isupper())
+        words = [w for w in words if w.split("=")[0] not in variables]
+        program = {"pip": [sys.executable, "-m", "pip", "--python", venv.python],
+                   "python": [sys.executable], "uv": [tools / "uv"], "hatch": [tools / "hatch"]}[words[0]]
+        if words[:2] == ["uv", "build"]:
+            program += ["build", "--python", sys.executable]
+            words = words[1:]
+        run(program + words[1:], env=dict(env, **variables), cwd=project)
+    # pip installed it: the script runs; build, uv and hatch wrote the same wheel.
+    assert venv.run(venv.bin / "my-tool").stdout.strip() == "my-tool works"
+    wheels = sorted(project.glob("dist/*.whl"))
+    assert [w.name for w in wheels] == ["my_project-1.0.0-py3-none-any.whl"], wheels
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = wheel.namelist()
+    assert "my_project/cli.py" in names and "my_project-1.0.0.dist-info/licenses/LICENSE" in names

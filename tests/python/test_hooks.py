@@ -152,7 +152,7 @@ def test_missing_module_error_says_where_it_looked(backend_venv, sample):
             print(e)
     """)
     assert "no module `greet` found for project `greet`; looked for src/greet/, src/greet.py, greet/, greet.py" in result.stdout
-    assert "help: found `src/other/` instead; set `module-name`" in result.stdout
+    assert "help: found `src/other/`, `check_install.py` instead; set `module-name`" in result.stdout
     assert not (project.parent / "out").exists() or list((project.parent / "out").iterdir()) == []
 
 
