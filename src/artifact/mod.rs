@@ -95,7 +95,10 @@ pub fn origin(entry: &Entry, why: &Why, project_dir: &Path) -> String {
     match (why, &entry.contents) {
         (Why::Compiled(sources), _) => format!("<compiled from {}>", sources.join(", ")),
         (Why::Untracked, Contents::File(source)) => {
-            format!("{} (not tracked by git)", project_relative(project_dir, source))
+            format!(
+                "{} (not tracked by git)",
+                project_relative(project_dir, source)
+            )
         }
         (_, Contents::File(source)) => project_relative(project_dir, source),
         (_, Contents::Bytes(_)) => "<generated>".into(),

@@ -25,6 +25,7 @@ impl Manifest {
         let settings = &plan.pyproject.settings;
         let skip: Vec<PathBuf> = out_dir.map(Path::to_path_buf).into_iter().collect();
         let keep = kept_files(plan)?;
+        let git = ask_git_for_untracked(&plan.project_dir);
         let options = WalkOptions {
             ignore: Some(&plan.ignore_rules),
             keep: (!keep.is_empty()).then_some(&keep),
@@ -158,7 +159,7 @@ impl Manifest {
                 Why::Metadata,
             ),
         );
-        if let Some(untracked) = untracked_files(&plan.project_dir) {
+        if let Some(untracked) = untracked_files(git) {
             let mut named = Vec::new();
             for (path, member) in files.iter_mut() {
                 if untracked.contains(path) {
@@ -245,18 +246,51 @@ fn extension_sources(plan: &Plan) -> Result<Vec<(PathBuf, Why)>> {
     Ok(found)
 }
 
-/// The files under `project_dir` that git neither tracks nor ignores, relative to it, when
-/// the project is in a git checkout with at least one tracked file there (in a fresh
-/// repository every file is untracked, which says nothing); `None` otherwise or when git
-/// cannot be run.
-fn untracked_files(project_dir: &Path) -> Option<std::collections::HashSet<String>> {
+/// Asks git, in the background while the tree is walked, for the files under `project_dir`
+/// that it neither tracks nor ignores; `None` outside a git checkout or when git cannot run.
+fn ask_git_for_untracked(project_dir: &Path) -> Option<GitQuery> {
     crate::files::ignore_rules::git_root(project_dir)?;
-    let output = std::process::Command::new("git")
+    std::process::Command::new("git")
         .arg("-C")
         .arg(project_dir)
-        .args(["ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--", "."])
+        .args([
+            "ls-files",
+            "-z",
+            "-t",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+            ".",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .output()
+        .spawn()
+        .ok()
+        .map(|child| GitQuery(Some(child)))
+}
+
+/// A running git process, reaped when dropped (a build that fails before reading its answer
+/// leaves no zombie behind in a long-lived process that calls the hooks).
+struct GitQuery(Option<std::process::Child>);
+
+impl Drop for GitQuery {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Git's answer: the untracked files, relative to the project, when git tracks at least one
+/// file there (in a fresh repository every file is untracked, which says nothing).
+fn untracked_files(git: Option<GitQuery>) -> Option<std::collections::HashSet<String>> {
+    let output = git?
+        .0
+        .take()?
+        .wait_with_output()
         .ok()
         .filter(|o| o.status.success())?;
     let text = String::from_utf8(output.stdout).ok()?;

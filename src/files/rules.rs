@@ -56,7 +56,9 @@ pub fn is_built_distribution(name: &str) -> bool {
     };
     crate::names::is_valid_project_name(dist)
         && version.starts_with(|c: char| c.is_ascii_digit())
-        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!'))
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!'))
 }
 
 /// Whether a file name looks like a secret that must never be published.

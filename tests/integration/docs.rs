@@ -10,8 +10,11 @@ use rustbackend::request::CONFIG_SETTINGS;
 
 /// The keys in the first column of docs/configuration.md's `[tool.rustbackend]` table.
 fn documented_keys() -> BTreeSet<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
     let section = readme
         .split("## Configuration: `[tool.rustbackend]`")
         .nth(1)
@@ -48,8 +51,11 @@ fn accepted_keys() -> BTreeSet<String> {
 #[test]
 fn readme_documents_every_accepted_key() {
     assert_eq!(documented_keys(), accepted_keys());
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
     for data_key in DATA_KEYS {
         assert!(readme.contains(&format!("`{data_key}`")), "{data_key}");
     }
@@ -61,8 +67,11 @@ fn readme_documents_every_accepted_key() {
 /// [`rustbackend::request::CONFIG_SETTINGS`], with the same value and meaning.
 #[test]
 fn readme_documents_every_config_setting() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
     let section = readme
         .split("\n## Config settings\n")
         .nth(1)

@@ -274,6 +274,36 @@ fn default_excludes_stay_out_of_both() {
 }
 
 #[test]
+fn other_tools_build_output_stays_out_of_the_sdist() {
+    let files = [
+        ("dist-hatch/demo-1.0-py3-none-any.whl", ""),
+        ("dist-hatch/demo-1.0.tar.gz", ""),
+        (".pdm-python", "/home/someone/.venv/bin/python\n"),
+        (".pdm-build/demo.pth", ""),
+        // Wheels a package ships (virtualenv's seed wheels) and test data stay.
+        ("src/demo/seed/pip-24.0-py3-none-any.whl", ""),
+        ("tests/data/fixtures.tar.gz", ""),
+    ];
+    let dir = project("", &files);
+    let (wheel, sdist) = (wheel_of(dir.path()), sdist_of(dir.path()));
+    for path in [
+        "dist-hatch/demo-1.0-py3-none-any.whl",
+        "dist-hatch/demo-1.0.tar.gz",
+        ".pdm-python",
+    ] {
+        assert_eq!(
+            sdist.left_out(path),
+            Some(LeftOut::DefaultExclude),
+            "{path}"
+        );
+    }
+    assert_eq!(sdist.left_out(".pdm-build/"), Some(LeftOut::DefaultExclude));
+    assert!(sdist.has("src/demo/seed/pip-24.0-py3-none-any.whl"));
+    assert!(wheel.has("demo/seed/pip-24.0-py3-none-any.whl"));
+    assert_eq!(sdist.why("tests/data/fixtures.tar.gz"), Some(&Why::Project));
+}
+
+#[test]
 fn secrets_stay_out_and_are_named() {
     let files = [
         ("src/demo/.env", "TOKEN=1\n"),
