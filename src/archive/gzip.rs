@@ -24,6 +24,18 @@ const PIECES_IN_FLIGHT: usize = 8;
 /// How much of the previous piece primes the next: deflate's whole window.
 const WINDOW: usize = 32 * 1024;
 
+/// The rayon worker threads (by index, up to 64) that have deflated a piece in this
+/// process: one atomic OR per megabyte, so that a test can prove an sdist is compressed on
+/// more than one core ([`deflate_threads_seen`]).
+static DEFLATE_THREADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many distinct threads have deflated pieces of a gzip stream in this process.
+pub fn deflate_threads_seen() -> u32 {
+    DEFLATE_THREADS
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .count_ones()
+}
+
 /// A gzip writer that deflates pieces of its input in parallel (see the module docs).
 pub struct ParallelGzEncoder<W: Write> {
     inner: W,
@@ -77,6 +89,8 @@ impl<W: Write> ParallelGzEncoder<W> {
                     0 => tail.as_slice(),
                     _ => window_of(&pieces[i - 1]),
                 };
+                let thread = rayon::current_thread_index().unwrap_or(63).min(63);
+                DEFLATE_THREADS.fetch_or(1 << thread, std::sync::atomic::Ordering::Relaxed);
                 let mut crc = crc32fast::Hasher::new();
                 crc.update(&pieces[i]);
                 let out = deflate_piece(level, dictionary, &pieces[i], last && i + 1 == count)?;
