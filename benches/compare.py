@@ -202,23 +202,32 @@ def run_hook(python: Path, module: str, hook: str, project: Path, out: Path) -> 
     # The peak RSS comes from /usr/bin/time: a child forked from this (large) process would
     # report this process's memory as its own high-water mark.
     report = out.parent / f"{out.name}.rss"
-    command = ["/usr/bin/time", "-o", str(report), "-f", "%M %U %S", str(python), "-c", code]
+    # CPU time from wait4 (microseconds; it includes the waited-for hook process), not from
+    # /usr/bin/time, which rounds to 10 ms. Output goes to files so that nothing else reaps
+    # the process first.
+    command = ["/usr/bin/time", "-o", str(report), "-f", "%M", str(python), "-c", code]
+    streams = out.parent / f"{out.name}.out", out.parent / f"{out.name}.err"
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=project, capture_output=True, env=hook_env(python))
+    with open(streams[0], "wb") as stdout, open(streams[1], "wb") as stderr:
+        proc = subprocess.Popen(command, cwd=project, stdout=stdout, stderr=stderr, env=hook_env(python))
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
     if proc.returncode:
-        raise RuntimeError(f"{module}.{hook} failed in {project}:\n{proc.stderr.decode(errors='replace')[-2000:]}")
-    artifact = out / proc.stdout.decode().strip().splitlines()[-1]
-    peak_kib, user, system = report.read_text().split()[-3:]
-    return elapsed, float(user) + float(system), int(peak_kib) / 1024, artifact
+        raise RuntimeError(f"{module}.{hook} failed in {project}:\n{streams[1].read_text(errors='replace')[-2000:]}")
+    artifact = out / streams[0].read_text().strip().splitlines()[-1]
+    peak_kib = report.read_text().split()[-1]
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, int(peak_kib) / 1024, artifact
 
 
 def python_startup(python: Path, runs: int) -> float:
-    """The median wall time of `python -c pass`."""
+    """The median wall time of `python -c pass`, started the way hooks are (through
+    /usr/bin/time), so that the difference is the hook's own cost."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([str(python), "-c", "pass"], check=True)
+        subprocess.run(["/usr/bin/time", "-o", os.devnull, "-f", "%M", str(python), "-c", "pass"], check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

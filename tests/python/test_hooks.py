@@ -28,6 +28,28 @@ def test_import_is_cheap_and_exposes_every_hook(backend_venv, tmp_path):
     assert result == {"native_loaded": False, "hooks": HOOKS, "requires": [[], [], []]}
 
 
+def test_a_pure_wheel_is_built_without_sysconfig_and_the_same_facts(backend_venv, sample, tmp_path):
+    """A wheel without extension modules is built from the cheap facts (no sysconfig import,
+    about 2 ms of each hook process); on Linux they are exactly sysconfig's."""
+    project = sample("src-basic")
+    out = call(backend_venv, project, """
+        import json, sys, rustbackend
+        quick = rustbackend._tagging_facts()
+        rustbackend.build_wheel("../wheels")
+        imported = "sysconfig" in sys.modules
+        full = rustbackend._interpreter()
+        print(json.dumps({"quick": quick, "full": {k: full[k] for k in quick}, "imported": imported}))
+    """)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["imported"] is False
+    assert set(result["quick"]) >= {"platform", "version", "Py_GIL_DISABLED", "executable"}
+    assert result["quick"] == result["full"]
+    native = sample("data-dirs")
+    (native / "pyproject.toml").write_text((native / "pyproject.toml").read_text() + "\n# ext-modules\n")
+    out = call(backend_venv, native, "import rustbackend; print(rustbackend._tagging_facts())")
+    assert out.stdout.strip() == "None"
+
+
 def test_build_wheel_checks_prepared_metadata(backend_venv, sample, tmp_path):
     project = sample("src-basic")
     out = call(backend_venv, project, """
