@@ -27,8 +27,12 @@ VALID = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("valid-"))
 # a `.txt` readme is text/plain for rustbackend (the specification lets backends infer more
 # extensions than .md and .rst), while pyproject-metadata refuses to guess; `README.MD` is
 # text/markdown because the specification matches the suffix case-insensitively, which
-# pyproject-metadata 0.12.1 does not.
+# pyproject-metadata 0.12.1 does not. A lone CR in a license text (a fuzzing find) is a line
+# break for email parsers: we continue the header on an indented line, pyproject-metadata
+# writes the CR as it is, so its METADATA ends the License header there and the rest becomes
+# the description.
 NOT_COMPARABLE = {
+    "valid-license-text-carriage-return",
     "valid-readme-uppercase-extension",
     "valid-dynamic-version",
     "valid-dynamic-version-file",
