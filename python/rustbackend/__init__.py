@@ -113,6 +113,16 @@ def _interpreter() -> "Dict[str, str]":
     return facts
 
 
+def _mentions_ext_modules() -> "Optional[bool]":
+    """Whether the project's pyproject.toml mentions `ext-modules` (a cheap sniff that spares
+    a pure project the native module or sysconfig); `None` when it cannot be read."""
+    try:
+        with open("pyproject.toml", "rb") as f:
+            return b"ext-modules" in f.read()
+    except OSError:
+        return None
+
+
 def _tagging_facts() -> "Optional[Dict[str, str]]":
     """The facts a wheel without extension modules needs (version, platform, free-threading,
     for tagging any binary the tree ships), read without importing sysconfig, which costs
@@ -122,11 +132,7 @@ def _tagging_facts() -> "Optional[Dict[str, str]]":
     extension modules."""
     if sys.platform != "linux" or "_PYTHON_HOST_PLATFORM" in os.environ:
         return None
-    try:
-        with open("pyproject.toml", "rb") as f:
-            if b"ext-modules" in f.read():
-                return None
-    except OSError:
+    if _mentions_ext_modules() is not False:
         return None
     machine = os.uname().machine.replace(" ", "_").replace("/", "-")
     facts = {
@@ -150,11 +156,7 @@ def _warn(warnings: "List[str]") -> None:
 def _build_requirements() -> "List[str]":
     # Only a project with extension modules can need anything (Cython for `.pyx` sources);
     # the others never load the native module here.
-    try:
-        with open("pyproject.toml", "rb") as f:
-            if b"ext-modules" not in f.read():
-                return []
-    except OSError:
+    if not _mentions_ext_modules():
         return []
     return list(_core().build_requirements(os.getcwd()))
 

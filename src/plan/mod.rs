@@ -174,7 +174,6 @@ fn check_entry_point_modules(
         if layout_holds(project_dir, pyproject, layout, parsed.module) {
             continue;
         }
-        let keys: Vec<&str> = keys.into_iter().filter(|k| !k.is_empty()).collect();
         let span = pyproject.value_span(&keys, None);
         let module = parsed.module;
         match own_module(project_dir, layout, module) {

@@ -218,7 +218,7 @@ pub fn group_key(group: &str) -> String {
 
 /// Every entry point of the project as (its keys in pyproject.toml, its dotted key for
 /// messages, its name, its value): scripts, gui-scripts, then each entry point group.
-pub fn all_entries(project: &super::Project) -> Vec<([&str; 4], String, &str, &str)> {
+pub fn all_entries(project: &super::Project) -> Vec<(Vec<&str>, String, &str, &str)> {
     let mut out = Vec::new();
     for (table, entries) in [
         ("scripts", &project.scripts),
@@ -226,7 +226,7 @@ pub fn all_entries(project: &super::Project) -> Vec<([&str; 4], String, &str, &s
     ] {
         for (name, value) in entries {
             out.push((
-                ["project", table, name, ""],
+                vec!["project", table, name],
                 format!("project.{table}"),
                 name.as_str(),
                 value.as_str(),
@@ -236,7 +236,7 @@ pub fn all_entries(project: &super::Project) -> Vec<([&str; 4], String, &str, &s
     for (group, entries) in &project.entry_points {
         for (name, value) in entries {
             out.push((
-                ["project", "entry-points", group, name],
+                vec!["project", "entry-points", group, name],
                 group_key(group),
                 name.as_str(),
                 value.as_str(),
@@ -252,7 +252,6 @@ pub fn extras_warnings(pyproject: &super::PyProject) -> Vec<String> {
     let mut warnings = Vec::new();
     for (keys, key, name, value) in all_entries(&pyproject.project) {
         if let Some(parsed) = parse_value(value).filter(|v| !v.extras.is_empty()) {
-            let keys: Vec<&str> = keys.into_iter().filter(|k| !k.is_empty()).collect();
             warnings.push(pyproject.warning_at(&keys, None, &format!(
                 "`{key}.{name}` names extras [{}]; extras in entry points are deprecated and installers ignore them: declare what the entry point needs in `dependencies`, or check for the extra at run time",
                 parsed.extras.join(", ")
