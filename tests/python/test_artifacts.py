@@ -391,3 +391,20 @@ def test_parallel_packing_keeps_order_and_bytes_whatever_the_thread_count(backen
     assert names == sorted(names) and len(names) == 3002 and "bulk/b_big.bin" in names
     with WheelFile.open(wheel) as source:
         source.validate_record(validate_contents=True)
+
+
+def test_tiny_entries_are_stored_and_the_rest_deflated(built, make_venv, tmp_path):
+    """Entries under 128 bytes are stored (deflate would save a byte or two and costs more
+    than the rest of the entry's work); anything larger is deflated. Python's zipfile reads
+    the methods, installer checks every hash, and pip installs the wheel."""
+    wheel = built["data-dirs"].wheel
+    with zipfile.ZipFile(wheel) as zf:
+        infos = zf.infolist()
+        assert zf.testzip() is None
+    methods = {(info.file_size < 128, info.compress_type) for info in infos}
+    assert methods == {(True, zipfile.ZIP_STORED), (False, zipfile.ZIP_DEFLATED)}, methods
+    with WheelFile.open(wheel) as source:
+        source.validate_record(validate_contents=True)
+    env = make_venv()
+    env.pip("install", "--no-deps", wheel)
+    assert env.py("import datakit; print(datakit.__file__)").stdout.strip().endswith("__init__.py")
