@@ -82,21 +82,24 @@ impl<W: Write> ParallelGzEncoder<W> {
         let count = pieces.len();
         let level = self.level;
         let tail = &self.tail;
-        let outputs: Vec<io::Result<(Vec<u8>, crc32fast::Hasher)>> = (0..count)
-            .into_par_iter()
-            .map(|i| {
-                let dictionary = match i {
-                    0 => tail.as_slice(),
-                    _ => window_of(&pieces[i - 1]),
-                };
-                let thread = rayon::current_thread_index().unwrap_or(63).min(63);
-                DEFLATE_THREADS.fetch_or(1 << thread, std::sync::atomic::Ordering::Relaxed);
-                let mut crc = crc32fast::Hasher::new();
-                crc.update(&pieces[i]);
-                let out = deflate_piece(level, dictionary, &pieces[i], last && i + 1 == count)?;
-                Ok((out, crc))
-            })
-            .collect();
+        let deflate = |i: usize| {
+            let dictionary = match i {
+                0 => tail.as_slice(),
+                _ => window_of(&pieces[i - 1]),
+            };
+            let thread = rayon::current_thread_index().unwrap_or(63).min(63);
+            DEFLATE_THREADS.fetch_or(1 << thread, std::sync::atomic::Ordering::Relaxed);
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(&pieces[i]);
+            let out = deflate_piece(level, dictionary, &pieces[i], last && i + 1 == count)?;
+            Ok((out, crc))
+        };
+        // One piece (a small sdist) is deflated here: starting rayon's pool would cost more.
+        let outputs: Vec<io::Result<(Vec<u8>, crc32fast::Hasher)>> = if count == 1 {
+            vec![deflate(0)]
+        } else {
+            (0..count).into_par_iter().map(deflate).collect()
+        };
         for output in outputs {
             let (out, crc) = output?;
             self.inner.write_all(&out)?;

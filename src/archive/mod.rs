@@ -7,6 +7,7 @@
 //! Reproducibility rules: fixed timestamps (from `SOURCE_DATE_EPOCH` or [`DEFAULT_EPOCH`],
 //! clamped to what zip can hold), modes normalized to 0644 / 0755, uid/gid 0, no owner names.
 
+mod batches;
 mod dir_writer;
 pub mod gzip;
 mod list_writer;
@@ -22,8 +23,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use tempfile::NamedTempFile;
+
+use batches::{is_small, split_for_parallel, Part, Sized};
+pub use batches::{BATCH_BYTES, BATCH_ENTRIES, PARALLEL_LIMIT, SERIAL_BYTES, SERIAL_ENTRIES};
 
 use crate::error::{Error, Result};
 
@@ -199,54 +202,6 @@ impl Read for ExactReader {
     }
 }
 
-/// Entries at least this large are streamed alone rather than compressed in parallel.
-pub const PARALLEL_LIMIT: u64 = 8 * 1024 * 1024;
-
-/// The most input bytes compressed in parallel at once: it bounds the memory that holds
-/// compressed data waiting to be written.
-pub const BATCH_BYTES: u64 = 32 * 1024 * 1024;
-
-/// The most entries compressed in parallel at once.
-pub const BATCH_ENTRIES: usize = 4096;
-
-/// An entry with its size and executable bit, from one `stat`.
-type Sized<'a> = (&'a Entry, u64, bool);
-
-/// A piece of an entry list as the writers take it: one entry of [`PARALLEL_LIMIT`] bytes or
-/// more, streamed alone, or a batch of smaller consecutive entries, read in parallel.
-enum Part<'a> {
-    Large(&'a Entry),
-    Batch(Vec<Sized<'a>>),
-}
-
-/// Stats every entry in parallel and splits the list, in order, into large entries and
-/// batches of at most [`BATCH_BYTES`] of input and [`BATCH_ENTRIES`] entries, so the memory
-/// that a batch holds stays bounded.
-fn split_for_parallel(entries: &[Entry]) -> Result<Vec<Part<'_>>> {
-    let stats: Vec<Result<(u64, bool)>> = entries.par_iter().map(Entry::stat).collect();
-    let mut parts = Vec::new();
-    let mut batch: Vec<Sized<'_>> = Vec::new();
-    let mut bytes = 0;
-    for (entry, stat) in entries.iter().zip(stats) {
-        let (len, executable) = stat?;
-        let full = batch.len() == BATCH_ENTRIES || (!batch.is_empty() && bytes + len > BATCH_BYTES);
-        if (len >= PARALLEL_LIMIT || full) && !batch.is_empty() {
-            parts.push(Part::Batch(std::mem::take(&mut batch)));
-            bytes = 0;
-        }
-        if len >= PARALLEL_LIMIT {
-            parts.push(Part::Large(entry));
-        } else {
-            bytes += len;
-            batch.push((entry, len, executable));
-        }
-    }
-    if !batch.is_empty() {
-        parts.push(Part::Batch(batch));
-    }
-    Ok(parts)
-}
-
 /// Maps an I/O error met while copying an entry into an archive.
 fn copy_error(target: &Path, error: std::io::Error) -> Error {
     if error.kind() == std::io::ErrorKind::Other {
@@ -397,48 +352,5 @@ mod tests {
         // An empty file.
         std::fs::write(&path, "").unwrap();
         assert!(entry.read_all(0).unwrap().is_empty());
-    }
-
-    #[test]
-    fn entries_split_into_bounded_batches_and_large_files_in_order() {
-        let big = PARALLEL_LIMIT as usize;
-        let mut entries: Vec<Entry> = (0..BATCH_ENTRIES + 3)
-            .map(|i| Entry::bytes(format!("s{i}"), vec![b'x'; 10]))
-            .collect();
-        entries.insert(2, Entry::bytes("large", vec![0u8; big]));
-        entries.push(Entry::bytes("half-1", vec![0u8; big - 1]));
-        entries.push(Entry::bytes("half-2", vec![0u8; big - 1]));
-        entries.push(Entry::bytes("half-3", vec![0u8; big - 1]));
-        entries.push(Entry::bytes("half-4", vec![0u8; big - 1]));
-        entries.push(Entry::bytes("half-5", vec![0u8; big - 1]));
-        let parts = split_for_parallel(&entries).unwrap();
-        let shape: Vec<String> = parts
-            .iter()
-            .map(|part| match part {
-                Part::Large(entry) => entry.path.clone(),
-                Part::Batch(batch) => format!("{}x{}", batch.len(), batch[0].0.path),
-            })
-            .collect();
-        // Order kept; a large entry stands alone; batches stop at BATCH_ENTRIES entries and
-        // at BATCH_BYTES of input (a small file and three just under 8 MiB fit in 32 MiB; a
-        // fourth would not).
-        assert_eq!(
-            shape,
-            [
-                "2xs0".to_string(),
-                "large".to_string(),
-                format!("{BATCH_ENTRIES}xs2"),
-                "4xs4098".to_string(),
-                "2xhalf-4".to_string(),
-            ]
-        );
-        let total: usize = parts
-            .iter()
-            .map(|part| match part {
-                Part::Large(_) => 1,
-                Part::Batch(batch) => batch.len(),
-            })
-            .sum();
-        assert_eq!(total, entries.len());
     }
 }

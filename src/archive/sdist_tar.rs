@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use tempfile::NamedTempFile;
 
 use super::{
-    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
-    Entry, Part,
+    copy_error, is_small, normalized_mode, open_temp_beside, persist, split_for_parallel,
+    ArchiveWriter, Entry, Part,
 };
 use crate::archive::gzip::ParallelGzEncoder;
 use crate::error::{Error, Result};
@@ -100,10 +100,17 @@ impl ArchiveWriter for SdistWriter {
             match part {
                 Part::Large(entry) => self.add(entry)?,
                 Part::Batch(batch) => {
-                    let contents: Vec<Result<std::borrow::Cow<'_, [u8]>>> = batch
-                        .par_iter()
-                        .map(|(entry, len, _)| entry.read_all(*len))
-                        .collect();
+                    let contents: Vec<Result<std::borrow::Cow<'_, [u8]>>> = if is_small(&batch) {
+                        batch
+                            .iter()
+                            .map(|(entry, len, _)| entry.read_all(*len))
+                            .collect()
+                    } else {
+                        batch
+                            .par_iter()
+                            .map(|(entry, len, _)| entry.read_all(*len))
+                            .collect()
+                    };
                     for ((entry, len, executable), data) in batch.iter().zip(contents) {
                         self.append(entry, *len, *executable, &*data?)?;
                     }

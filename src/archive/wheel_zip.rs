@@ -12,8 +12,8 @@ use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
 
 use super::{
-    copy_error, normalized_mode, open_temp_beside, persist, split_for_parallel, ArchiveWriter,
-    Entry, Part, Sized, DEFAULT_EPOCH,
+    copy_error, is_small, normalized_mode, open_temp_beside, persist, split_for_parallel,
+    ArchiveWriter, Entry, Part, Sized, DEFAULT_EPOCH,
 };
 use crate::error::{Error, Result};
 
@@ -240,15 +240,19 @@ impl ArchiveWriter for WheelWriter {
                 }
                 Part::Batch(batch) => batch,
             };
-            let run_len = batch
-                .len()
-                .div_ceil(4 * rayon::current_num_threads())
-                .max(1);
             let options = self.options;
-            let runs: Vec<Result<PreparedRun>> = batch
-                .par_chunks(run_len)
-                .map(|run| prepare_run(run, options, &self.target))
-                .collect();
+            let runs: Vec<Result<PreparedRun>> = if is_small(&batch) {
+                vec![prepare_run(&batch, options, &self.target)]
+            } else {
+                let run_len = batch
+                    .len()
+                    .div_ceil(4 * rayon::current_num_threads())
+                    .max(1);
+                batch
+                    .par_chunks(run_len)
+                    .map(|run| prepare_run(run, options, &self.target))
+                    .collect()
+            };
             for run in runs {
                 let run = run?;
                 let archive = zip::ZipArchive::new(std::io::Cursor::new(run.archive))

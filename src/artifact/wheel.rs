@@ -209,6 +209,9 @@ impl Manifest {
         let (compiled, build_dir) = match (native::chosen_build_dir(plan, options), editable) {
             (Some(dir), _) => (None, dir),
             (None, true) => (None, native::default_build_dir(plan, &options.interpreter)),
+            // Nothing to compile: no directory (creating and removing one was a tenth of a
+            // small project's hook).
+            (None, false) if settings.ext_modules.is_empty() => (None, PathBuf::new()),
             (None, false) => {
                 let temp = tempfile::tempdir()
                     .map_err(|e| Error::io("create", std::env::temp_dir(), e))?;

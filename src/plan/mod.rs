@@ -7,6 +7,7 @@ pub mod classifiers;
 pub mod git_version;
 pub mod layout;
 pub mod license;
+mod license_files;
 pub mod pyproject;
 pub mod version;
 
@@ -18,8 +19,8 @@ use layout::Layout;
 use pep440_rs::Version;
 use pyproject::{PyProject, PYPROJECT};
 
-/// The globs used for license files when `project.license-files` is not set (PEP 639).
-pub const DEFAULT_LICENSE_GLOBS: &[&str] = &["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
+use license_files::resolve_license_files;
+pub use license_files::DEFAULT_LICENSE_GLOBS;
 
 /// Everything a hook needs to know before writing.
 #[derive(Debug, Clone)]
@@ -327,77 +328,6 @@ fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
         source: pyproject.text.clone(),
         diagnostics: problems,
     }))
-}
-
-fn resolve_license_files(project_dir: &Path, pyproject: &PyProject) -> Result<Vec<FileEntry>> {
-    let (globs, explicit): (Vec<String>, bool) = match &pyproject.project.license_files {
-        Some(globs) => (globs.clone(), true),
-        None => (
-            DEFAULT_LICENSE_GLOBS
-                .iter()
-                .map(|g| g.to_string())
-                .collect(),
-            false,
-        ),
-    };
-    let mut files = Vec::new();
-    // Globs without `/` can only match files at the root: list it instead of walking the
-    // whole tree.
-    let all = if globs.iter().any(|g| g.contains('/')) {
-        walk::walk(project_dir, "", plan_walk_options(pyproject))?
-    } else {
-        walk::root_files(project_dir, plan_walk_options(pyproject))?
-    };
-    let mut problems = Vec::new();
-    let mut checked = std::collections::HashSet::new();
-    for (i, glob) in globs.iter().enumerate() {
-        let set = crate::files::globs::glob_set(std::slice::from_ref(glob)).map_err(Error::Glob)?;
-        let span = || {
-            explicit
-                .then(|| pyproject.value_span(&["project", "license-files"], Some(i)))
-                .flatten()
-        };
-        let matched: Vec<&FileEntry> = all
-            .files
-            .iter()
-            .filter(|f| set.is_match(&f.archive_path))
-            .collect();
-        if matched.is_empty() && explicit {
-            problems.push(
-                Diagnostic::new("project.license-files", format!("the license-files glob `{glob}` matches no file"))
-                    .at(span())
-                    .help("correct the glob (it is relative to pyproject.toml), add the file, or remove the glob"),
-            );
-        }
-        for file in matched
-            .iter()
-            .filter(|f| checked.insert(f.archive_path.clone()))
-        {
-            let bytes =
-                std::fs::read(&file.source).map_err(|e| Error::io("read", &file.source, e))?;
-            if let Err(e) = std::str::from_utf8(&bytes) {
-                let offset = e.valid_up_to();
-                problems.push(
-                    Diagnostic::new(
-                        "project.license-files",
-                        format!(
-                            "the license file `{}` is not UTF-8: byte 0x{:02X} at offset {offset} is not valid UTF-8",
-                            file.archive_path, bytes[offset]
-                        ),
-                    )
-                    .at(span())
-                    .help("save the file as UTF-8 (PEP 639: license files are UTF-8 text)"),
-                );
-            }
-        }
-        files.extend(matched.into_iter().cloned());
-    }
-    if !problems.is_empty() {
-        return Err(pyproject.error(problems));
-    }
-    files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
-    files.dedup_by(|a, b| a.archive_path == b.archive_path);
-    Ok(files)
 }
 
 #[cfg(test)]
