@@ -272,11 +272,6 @@ pub fn suggest_identifier(text: &str) -> Option<(&'static str, Option<&'static s
         .map(|(id, _, alternative)| (*id, *alternative))
 }
 
-/// Whether a trove classifier is a license classifier (forbidden next to an expression).
-pub fn is_license_classifier(classifier: &str) -> bool {
-    classifier.starts_with("License ::")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

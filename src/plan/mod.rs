@@ -7,6 +7,7 @@ pub mod classifiers;
 pub mod git_version;
 pub mod layout;
 pub mod license;
+pub mod license_classifiers;
 mod license_files;
 pub mod pyproject;
 pub mod version;
@@ -57,6 +58,16 @@ impl Plan {
             warnings.push(pyproject.warning_at(&["project", "license"], None,
                 "`project.license` as a table is deprecated (PEP 639); write an SPDX expression such as `license = \"MIT\"` and list license files in `license-files`",
             ));
+        }
+        if let Some(pyproject::License::Expression(_)) = &pyproject.project.license {
+            // Those that contradict the expression were refused while reading.
+            for (i, classifier) in pyproject.project.classifiers.iter().enumerate() {
+                if license_classifiers::is_license_classifier(classifier) {
+                    warnings.push(pyproject.warning_at(&["project", "classifiers"], Some(i), &format!(
+                        "the license classifier `{classifier}` is deprecated next to the `project.license` expression (PEP 639); remove it, the expression says it all"
+                    )));
+                }
+            }
         }
         warnings.extend(pyproject::entry_points::extras_warnings(&pyproject));
         warnings.extend(check_entry_point_modules(project_dir, &pyproject, &layout)?);

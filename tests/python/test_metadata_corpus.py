@@ -30,8 +30,11 @@ VALID = sorted(p.name for p in CORPUS.iterdir() if p.name.startswith("valid-"))
 # pyproject-metadata 0.12.1 does not. A lone CR in a license text (a fuzzing find) is a line
 # break for email parsers: we continue the header on an indented line, pyproject-metadata
 # writes the CR as it is, so its METADATA ends the License header there and the rest becomes
-# the description.
+# the description. License classifiers that agree with a license expression are a
+# deprecation warning for us (PyPI accepts them, and popular projects keep them for older
+# tools; PEP 639 lets a backend refuse them, not must), an error for pyproject-metadata.
 NOT_COMPARABLE = {
+    "valid-license-classifier-agrees-with-expression",
     "valid-license-text-carriage-return",
     "valid-readme-uppercase-extension",
     "valid-dynamic-version",

@@ -16,7 +16,7 @@ use super::import_names::read_import_names;
 use super::people::{read_people, Person};
 use crate::error::Diagnostic;
 use crate::names;
-use crate::plan::license;
+use crate::plan::license_classifiers;
 
 /// The keys the `[project]` table may hold.
 pub const PROJECT_KEYS: &[&str] = &[
@@ -218,38 +218,43 @@ pub fn read_project(checker: &mut Checker, project: &TableAt<'_>, root: &Path) -
     let authors = read_people(checker, project, "authors");
     let maintainers = read_people(checker, project, "maintainers");
     let keywords = strings(checker, project, "keywords", "keywords = [\"packaging\"]");
-    let classifiers: Vec<String> = checker
+    let classifier_entries = checker
         .string_array(
             project,
             "classifiers",
             "classifiers = [\"Programming Language :: Python :: 3\"]",
         )
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| {
-            if let Err(problem) = crate::plan::classifiers::check(c.value) {
-                let (message, help) = crate::plan::classifiers::describe(c.value, &problem);
-                checker.push(
-                    Diagnostic::new("project.classifiers", message)
-                        .at(c.span)
-                        .help(help),
-                );
-            }
-            c.value.to_string()
-        })
-        .collect();
-    if let Some(License::Expression(_)) = &license {
-        for c in classifiers
-            .iter()
-            .filter(|c| license::is_license_classifier(c))
-        {
+        .unwrap_or_default();
+    for c in &classifier_entries {
+        if let Err(problem) = crate::plan::classifiers::check(c.value) {
+            let (message, help) = crate::plan::classifiers::describe(c.value, &problem);
             checker.push(
-                Diagnostic::new("project.classifiers", format!("the license classifier `{c}` may not be used together with an SPDX `project.license` expression (PEP 639)"))
-                    .at(project.value_span("classifiers"))
-                    .help("remove the `License ::` classifiers; the expression says it all"),
+                Diagnostic::new("project.classifiers", message)
+                    .at(c.span.clone())
+                    .help(help),
             );
         }
+        // A license classifier that names another license than the expression (one that
+        // agrees is only deprecated: Plan::load warns).
+        if let (Some(License::Expression(expression)), true) = (
+            &license,
+            license_classifiers::is_license_classifier(c.value),
+        ) {
+            if let license_classifiers::Fit::Contradicts(ids) =
+                license_classifiers::fit(c.value, expression)
+            {
+                checker.push(
+                    Diagnostic::new("project.classifiers", format!("the license classifier `{}` contradicts `project.license = \"{expression}\"`: it stands for {}", c.value, ids.join(" or ")))
+                        .at(c.span.clone())
+                        .help("remove the `License ::` classifiers (PEP 639 deprecates them next to `license`), or correct the expression"),
+                );
+            }
+        }
     }
+    let classifiers: Vec<String> = classifier_entries
+        .iter()
+        .map(|c| c.value.to_string())
+        .collect();
 
     let mut urls = Vec::new();
     for (label, url) in checker
