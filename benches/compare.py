@@ -142,8 +142,19 @@ def make_corpus(kind: str, python: Path) -> Path:
         return base
     log(f"generating corpus {kind} ...")
     base.parent.mkdir(parents=True, exist_ok=True)
-    if kind in ("real", "large"):
-        corpus_real(base, python, REAL_PROJECT if kind == "real" else LARGE_PROJECT)
+    if kind == "real":
+        corpus_real(base, python, REAL_PROJECT)
+    elif kind == "large":
+        # botocore's sdist builds through setup.py: keep its package and its license, and give
+        # every backend the same [project] table, as for the generated corpora.
+        corpus_real(base, python, LARGE_PROJECT)
+        for child in base.iterdir():
+            if child.name not in ("botocore", "LICENSE.txt", "NOTICE", "README.rst"):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        (base / "src").mkdir()
+        shutil.move(str(base / "botocore"), base / "src" / "botocore")
+        (base / "pyproject.toml").write_text(PYPROJECT.format(requirement="x", module="x", name="botocore")
+                                             .replace('"data/*.json"', '"data/**/*.json", "*.pem"'))
     else:
         base.mkdir()
         {"tiny": corpus_tiny, "many": corpus_many, "data": corpus_data}[kind](base)

@@ -28,6 +28,7 @@ use crate::tags::Inferred;
 mod dist_info;
 pub mod editable;
 pub mod rebuild;
+pub mod scripts;
 pub mod sdist;
 pub mod wheel;
 

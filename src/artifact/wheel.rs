@@ -132,16 +132,30 @@ fn finish_wheel(
     data: Vec<(String, FileEntry, String)>,
     options: &BuildOptions,
 ) -> Result<(Vec<Entry>, Vec<Why>, Inferred)> {
-    members.extend(
-        data.into_iter()
-            .map(|(path, file, key)| Member::new(Entry::file(path, file.source), Why::Data(key))),
-    );
+    for (path, file, key) in data {
+        let entry = if key == "scripts" {
+            script_entry(path, file.source)?
+        } else {
+            Entry::file(path, file.source)
+        };
+        members.push(Member::new(entry, Why::Data(key)));
+    }
     let (mut entries, mut reasons) = split(members);
     let tag = wheel_tag(plan, &entries, options)?;
     let (dist_info, why) = split(dist_info_members(plan, &tag));
     entries.extend(dist_info);
     reasons.extend(why);
     Ok((entries, reasons, tag))
+}
+
+/// A `.data/scripts/` entry: the file as it is, or, when its shebang names a Python, its
+/// bytes with `#!python` (see [`super::scripts`]), packed executable.
+fn script_entry(path: String, source: PathBuf) -> Result<Entry> {
+    let data = std::fs::read(&source).map_err(|e| Error::io("read", &source, e))?;
+    Ok(match super::scripts::with_python_shebang(&data) {
+        Some(rewritten) => Entry::script(path, rewritten),
+        None => Entry::file(path, source),
+    })
 }
 
 /// The wheel's tag: the overrides of `-C wheel-tag` and `[tool.rustbackend.wheel]`, else

@@ -30,6 +30,16 @@ pub struct Layout {
     pub modules: Vec<Module>,
 }
 
+/// Whether `name` is a top-level extension module of `[[tool.rustbackend.ext-modules]]`.
+fn is_extension_module(pyproject: &PyProject, name: &str) -> bool {
+    !name.contains('.')
+        && pyproject
+            .settings
+            .ext_modules
+            .iter()
+            .any(|module| module.name == name)
+}
+
 fn join(root: &str, rel: &str) -> String {
     if root.is_empty() {
         rel.to_string()
@@ -206,6 +216,9 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
             }
         }
         match found.len() {
+            // A distribution whose module is a top-level extension module (`import fastjson`
+            // loads `fastjson.*.so`): nothing to find among the sources, the build makes it.
+            0 if is_extension_module(pyproject, name) => {}
             0 => {
                 let looked: Vec<String> = search
                     .iter()

@@ -94,7 +94,14 @@ fn from_file(
     let relative = match &pyproject.settings.version_file {
         Some(file) => file.clone(),
         None => {
-            let module = &layout.modules[0];
+            let Some(module) = layout.modules.first() else {
+                return Err(fail(
+                    pyproject,
+                    "project.dynamic",
+                    "`version` is dynamic, but the project has no Python module to read `__version__` from (its only module is an extension module)".to_string(),
+                    "set `tool.rustbackend.version-file` to the file holding `__version__`, use `version-source = \"git\"`, or write `version` statically",
+                ));
+            };
             if module.is_package {
                 format!("{}/__init__.py", module.path)
             } else {

@@ -27,6 +27,7 @@ WHEEL_FILES = {'data-dirs': ['datakit/__init__.py',
                'datakit/schema.json',
                'datakit/templates/page.html',
                'datakit-0.2.0.data/data/datakit/notes.txt',
+               'datakit-0.2.0.data/scripts/datakit-report',
                'datakit-0.2.0.data/scripts/datakit-tool',
                'datakit-0.2.0.dist-info/licenses/LICENSE',
                'datakit-0.2.0.dist-info/sboms/sbom.cdx.json',
@@ -89,6 +90,7 @@ SDIST_FILES = {'data-dirs': ['.env.example',
                'LICENSE',
                'PKG-INFO',
                'README.md',
+               'bin/datakit-report',
                'bin/datakit-tool',
                'check_install.py',
                'docs/index.rst',
@@ -361,6 +363,11 @@ def test_reproducible_across_checkout_paths_and_umasks(backend_venv, tmp_path):
     with zipfile.ZipFile(outputs[1] / "datakit-0.2.0-py3-none-any.whl") as zf:
         assert zf.getinfo("datakit-0.2.0.data/scripts/datakit-tool").external_attr >> 16 == 0o100755
         assert zf.getinfo("datakit/__init__.py").external_attr >> 16 == 0o100644
+        # A script whose shebang names a Python gets `#!python` (installers point that at
+        # the environment's interpreter), packed executable whatever the checkout's mode.
+        assert zf.read("datakit-0.2.0.data/scripts/datakit-report").startswith(b"#!python\nimport sys\n")
+        assert zf.getinfo("datakit-0.2.0.data/scripts/datakit-report").external_attr >> 16 == 0o100755
+        assert zf.read("datakit-0.2.0.data/scripts/datakit-tool").startswith(b"#!/bin/sh\n")
 
 
 def test_parallel_packing_keeps_order_and_bytes_whatever_the_thread_count(backend_venv, tmp_path):

@@ -333,3 +333,49 @@ def test_a_missing_compiler_says_what_to_install(backend_venv, tmp_path):
     )
     text = run([backend_venv.python, "-c", code], env=backend_venv.env, cwd=project).stdout
     assert "no C compiler found (`no-such-compiler-here`)" in text and "apt-get install gcc" in text
+
+
+TOP_LEVEL_EXTENSION_C = r"""
+#include <Python.h>
+
+static PyObject *add(PyObject *self, PyObject *args) {
+    long a, b;
+    if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;
+    return PyLong_FromLong(a + b);
+}
+
+static PyMethodDef methods[] = {{"add", add, METH_VARARGS, "a + b"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fastsum", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_fastsum(void) { return PyModule_Create(&module); }
+"""
+
+
+def test_a_top_level_extension_module_is_the_whole_distribution(frontend_env, tmp_path):
+    """A distribution whose only module is one top-level extension module (`import fastsum`
+    loads `fastsum.*.so`; no package directory, no stub): pip builds it from the tree and from
+    the sdist, and it imports in a fresh venv."""
+    project = tmp_path / "fastsum"
+    (project / "csrc").mkdir(parents=True)
+    (project / "csrc" / "fastsum.c").write_text(TOP_LEVEL_EXTENSION_C)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n'
+        '[project]\nname = "fastsum"\nversion = "1.0"\n\n'
+        '[[tool.rustbackend.ext-modules]]\nname = "fastsum"\nsources = ["csrc/fastsum.c"]\n'
+    )
+    vpython = venv_for(cpython("3.11"), tmp_path / "venv", frontend_env)
+    wheels = tmp_path / "wheels"
+    pip(vpython, frontend_env, "wheel", "--no-deps", project, "-w", wheels)
+    (wheel,) = wheels.iterdir()
+    with zipfile.ZipFile(wheel) as zf:
+        payload = [n for n in zf.namelist() if ".dist-info/" not in n]
+    assert len(payload) == 1 and payload[0].startswith("fastsum.cpython-") and payload[0].endswith(".so"), payload
+    pip(vpython, frontend_env, "install", wheel)
+    assert run([vpython, "-c", "import fastsum; print(fastsum.add(2, 40))"], cwd=tmp_path).stdout.strip() == "42"
+    # The sdist carries the C source and builds the same module again.
+    sdists = tmp_path / "sdists"
+    run([sys.executable, "-m", "build", "--sdist", "--outdir", sdists, project], env=frontend_env)
+    (sdist,) = sdists.iterdir()
+    rebuilt = tmp_path / "rebuilt"
+    pip(vpython, frontend_env, "wheel", "--no-deps", sdist, "-w", rebuilt)
+    with zipfile.ZipFile(next(rebuilt.iterdir())) as zf:
+        assert [n for n in zf.namelist() if ".dist-info/" not in n] == payload
