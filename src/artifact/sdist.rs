@@ -113,6 +113,16 @@ impl Manifest {
                 .iter()
                 .map(|s| (plan.project_dir.join(s), Why::Sbom)),
         );
+        // `.data` sources named as files ship even when ignored, as they do in the wheel.
+        needed.extend(
+            settings
+                .wheel_data
+                .iter()
+                .map(|source| plan.project_dir.join(&source.path))
+                .zip(settings.wheel_data.iter())
+                .filter(|(path, _)| path.is_file())
+                .map(|(path, source)| (path, Why::Data(source.key.clone()))),
+        );
         // The wheel's own files: the walk above took them all unless `sdist.exclude` or the
         // top-level `build/` / `dist/` rule left some out; only then walk them again.
         let rewalk = !settings.sdist_exclude.is_empty()
@@ -124,7 +134,7 @@ impl Manifest {
             || settings
                 .wheel_data
                 .iter()
-                .any(|(_, dir)| in_top_level_build_dir(dir));
+                .any(|source| in_top_level_build_dir(&source.path));
         if rewalk {
             let wheel = wheel_files(plan, Walked::All)?;
             needed.extend(wheel.modules.into_iter().map(|(f, why)| (f.source, why)));

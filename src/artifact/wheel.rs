@@ -95,20 +95,32 @@ pub(super) fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
     files
         .modules
         .dedup_by(|a, b| a.0.archive_path == b.0.archive_path);
-    for (key, dir) in &plan.pyproject.settings.wheel_data {
-        let walk = walk::walk(&plan.project_dir, dir, options)?;
+    for source in &plan.pyproject.settings.wheel_data {
+        let (key, path) = (&source.key, &source.path);
+        // A file lands under its own name, a directory's contents keep their places.
+        let (walk, base) = if plan.project_dir.join(path).is_dir() {
+            (walk::walk(&plan.project_dir, path, options)?, path.as_str())
+        } else {
+            let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            (walk::single_file(&plan.project_dir, path, options)?, parent)
+        };
         files.left_out.extend(walk.left_out);
         for file in walk.files {
             if excludes.matches(&file.archive_path) {
                 files.left_out.push((file.archive_path, LeftOut::Excluded));
                 continue;
             }
-            let inside = strip_dir(&file.archive_path, dir);
-            let path = format!("{}-{}.data/{key}/{inside}", plan.dist_name, plan.version);
+            let inside = strip_dir(&file.archive_path, base);
+            let target = match source.target.as_str() {
+                "" => inside,
+                dir => format!("{dir}/{inside}"),
+            };
+            let path = format!("{}-{}.data/{key}/{target}", plan.dist_name, plan.version);
             files.data.push((path, file, key.clone()));
         }
     }
     files.data.sort_by(|a, b| a.0.cmp(&b.0));
+    files.data.dedup_by(|a, b| a.0 == b.0);
     Ok(files)
 }
 

@@ -259,6 +259,30 @@ pub fn root_files(project_dir: &Path, options: WalkOptions<'_>) -> Result<Walk> 
     Ok(walk)
 }
 
+/// One file that the configuration names (a `.data` source given as a file): packed
+/// whatever the ignore rules say, since it is named; a link in it must stay inside the
+/// project unless external links are allowed.
+pub fn single_file(project_dir: &Path, path: &str, options: WalkOptions<'_>) -> Result<Walk> {
+    let source = project_dir.join(path);
+    let is_link = source
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !options.external_links {
+        let canonical_root = project_dir
+            .canonicalize()
+            .map_err(|e| Error::io("resolve", project_dir, e))?;
+        check_link(&source, &canonical_root)?;
+    }
+    Ok(Walk {
+        files: vec![FileEntry {
+            archive_path: path.to_string(),
+            source,
+            ignored: false,
+        }],
+        left_out: Vec::new(),
+    })
+}
+
 /// Turns a walking error into a message that names the path and the fix.
 fn walk_error(start: &Path, error: &ignore::Error, path: Option<&Path>) -> Error {
     match error {

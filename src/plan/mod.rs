@@ -284,15 +284,16 @@ fn plan_walk_options(pyproject: &PyProject) -> walk::WalkOptions<'static> {
 fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
     let settings = &pyproject.settings;
     let mut problems = Vec::new();
-    for (key, dir) in &settings.wheel_data {
-        if !project_dir.join(dir).is_dir() {
-            let full = format!("tool.rustbackend.wheel.data.{key}");
+    for source in &settings.wheel_data {
+        if !project_dir.join(&source.path).exists() {
+            let full = format!("tool.rustbackend.wheel.data.{}", source.key);
             problems.push(
                 Diagnostic::new(
                     &full,
-                    format!("`{full}` names `{dir}`, which is not a directory"),
+                    format!("`{full}` names `{}`, which does not exist", source.path),
                 )
-                .help("create the directory, or correct the path (relative to pyproject.toml)"),
+                .at(source.span.clone())
+                .help("create the file or directory, or correct the path (relative to pyproject.toml)"),
             );
         }
     }
@@ -316,16 +317,19 @@ fn check_wheel_files(project_dir: &Path, pyproject: &PyProject) -> Result<()> {
         }
     }
     let mut names: Vec<&str> = Vec::new();
-    for sbom in &settings.wheel_sboms {
+    for (i, sbom) in settings.wheel_sboms.iter().enumerate() {
         let name = sbom.rsplit('/').next().unwrap_or(sbom);
+        let span = pyproject.value_span(&["tool", "rustbackend", "wheel", "sboms"], Some(i));
         if !project_dir.join(sbom).is_file() {
             problems.push(
                 Diagnostic::new("tool.rustbackend.wheel.sboms", format!("the SBOM file `{sbom}` does not exist"))
+                    .at(span)
                     .help("generate the SBOM before building, or correct the path (relative to pyproject.toml)"),
             );
         } else if names.contains(&name) {
             problems.push(
                 Diagnostic::new("tool.rustbackend.wheel.sboms", format!("two SBOM files are named `{name}`; they would land on the same path in .dist-info/sboms/"))
+                    .at(span)
                     .help("rename one of them"),
             );
         }

@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 
 use rustbackend::plan::pyproject::settings::{
-    DATA_KEYS, EDITABLE_KEYS, SDIST_KEYS, SETTINGS_KEYS, WHEEL_KEYS,
+    EDITABLE_KEYS, SDIST_KEYS, SETTINGS_KEYS, WHEEL_KEYS,
 };
+use rustbackend::plan::pyproject::wheel_data::DATA_KEYS;
 use rustbackend::request::CONFIG_SETTINGS;
 
 /// The keys in the first column of docs/configuration.md's `[tool.rustbackend]` table.

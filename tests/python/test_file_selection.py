@@ -318,3 +318,59 @@ def test_ls_of_an_editable_native_project_leaves_the_sources_alone(backend_venv,
     assert any(line.startswith("acme_fast-0.1.0.dist-info/RECORD") for line in result.stdout.splitlines())
     hooks(backend_venv, project, tmp_path / "out", "editable")
     assert [p.name for p in package.glob("_speedups.*")], sorted(p.name for p in package.iterdir())
+
+
+def test_single_files_go_into_data_directories_and_install_where_setuptools_puts_them(make_venv, backend_venv, tmp_path):
+    """`.data` sources may be files, and a table puts them below a directory: what setuptools'
+    `headers=` and `data_files=[(dir, [files])]` do. pip installs them into the environment's
+    include and data directories; a name that does not exist is an error at build time."""
+    project = write(tmp_path / "acme", {
+        "pyproject.toml": textwrap.dedent("""\
+            [build-system]
+            requires = ["rustbackend"]
+            build-backend = "rustbackend"
+
+            [project]
+            name = "acme"
+            version = "1.0"
+
+            [tool.rustbackend.wheel.data]
+            headers = ["include/acme.h"]
+            data = { "share/man/man1" = ["docs/acme.1"], "share/acme" = "extras" }
+            """),
+        "src/acme/__init__.py": "",
+        "include/acme.h": "#define ACME 1\n",
+        "include/private.h": "#define PRIVATE 1\n",
+        "docs/acme.1": ".TH ACME 1\n",
+        "docs/index.rst": "Docs\n",
+        "extras/a/b.txt": "b\n",
+        ".gitignore": "docs/acme.1\n",  # named explicitly: shipped although ignored
+    })
+    env = make_venv()
+    wheels = tmp_path / "wheels"
+    env.pip("wheel", "--no-deps", "-w", wheels, project)
+    (wheel,) = wheels.iterdir()
+    data = sorted(n for n in wheel_names(wheel) if ".data/" in n)
+    assert data == [
+        "acme-1.0.data/data/share/acme/a/b.txt",
+        "acme-1.0.data/data/share/man/man1/acme.1",
+        "acme-1.0.data/headers/acme.h",
+    ]
+    env.pip("install", "--no-deps", wheel)
+    paths = env.py("import json, sysconfig; print(json.dumps(sysconfig.get_paths()))").stdout
+    import json
+
+    paths = json.loads(paths)
+    assert (Path(paths["data"]) / "share/man/man1/acme.1").read_text() == ".TH ACME 1\n"
+    assert (Path(paths["data"]) / "share/acme/a/b.txt").read_text() == "b\n"
+    headers = list(Path(paths["data"]).rglob("acme.h"))
+    assert len(headers) == 1 and headers[0].read_text() == "#define ACME 1\n", headers
+    # The sdist carries the named file although .gitignore covers it.
+    hooks(backend_venv, project, tmp_path / "sdist", "sdist")
+    (sdist,) = (tmp_path / "sdist").glob("*.tar.gz")
+    assert "docs/acme.1" in sdist_names(sdist)
+    # A missing file is named, with the key it came from.
+    (project / "include" / "acme.h").unlink()
+    failed = env.pip("wheel", "--no-deps", "-w", tmp_path / "w2", project, check=False)
+    assert failed.returncode != 0
+    assert "`tool.rustbackend.wheel.data.headers` names `include/acme.h`, which does not exist" in failed.stdout + failed.stderr

@@ -10,6 +10,7 @@ pub mod import_names;
 pub mod people;
 pub mod project;
 pub mod settings;
+pub mod wheel_data;
 
 use std::ops::Range;
 use std::path::Path;

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use super::ext_modules::read_ext_modules;
 pub use super::ext_modules::{ExtModule, Language, DEFAULT_CYTHON, EXT_MODULE_KEYS};
 use super::fields::{Checker, TableAt};
+use super::wheel_data::{read_wheel_data, DataSource};
 use crate::error::Diagnostic;
 use crate::files::paths::{outside_project, Outside};
 use crate::names;
@@ -64,9 +65,6 @@ pub const WHEEL_KEYS: &[&str] = &[
 /// The keys `[tool.rustbackend.sdist]` accepts.
 pub const SDIST_KEYS: &[&str] = &["include", "exclude"];
 
-/// The keys of `[tool.rustbackend.wheel.data]`: the wheel's `.data` directories.
-pub const DATA_KEYS: &[&str] = &["scripts", "headers", "data", "purelib", "platlib"];
-
 /// Where a dynamic version comes from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum VersionSource {
@@ -97,8 +95,8 @@ pub struct Settings {
     pub artifacts: Vec<String>,
     /// Globs of files left out of the wheel.
     pub wheel_exclude: Vec<String>,
-    /// `.data` directories of the wheel: (key such as `scripts`, project directory).
-    pub wheel_data: Vec<(String, String)>,
+    /// What goes into the wheel's `.data` directories.
+    pub wheel_data: Vec<DataSource>,
     /// SBOM files for `.dist-info/sboms/` (PEP 770).
     pub wheel_sboms: Vec<String>,
     /// `wheel.tag`: the whole tag, overriding inference.
@@ -157,18 +155,7 @@ fn read_wheel(checker: &mut Checker, parent: &TableAt<'_>, settings: &mut Settin
     };
     checker.unknown_keys(&wheel, WHEEL_KEYS);
     settings.wheel_exclude = globs(checker, &wheel, "exclude");
-    let example = "[tool.rustbackend.wheel.data]\nscripts = \"bin\"";
-    if let Some(data) = checker.table(&wheel, "data", "tool.rustbackend.wheel.data", example) {
-        checker.unknown_keys(&data, DATA_KEYS);
-        for key in DATA_KEYS {
-            if let Some(dir) = checker.string(&data, key, example) {
-                let full = data.child_key(key);
-                if let Some(path) = project_path(checker, &full, &dir) {
-                    settings.wheel_data.push((key.to_string(), path));
-                }
-            }
-        }
-    }
+    settings.wheel_data = read_wheel_data(checker, &wheel);
     if let Some(tag) = checker.string(&wheel, "tag", "tag = \"py3-none-manylinux_2_17_x86_64\"") {
         match crate::tags::WheelTag::parse(tag.value) {
             Ok(parsed) => settings.wheel_tag = Some(parsed),
