@@ -63,6 +63,14 @@ pub fn editable_entries(
     mode: EditableMode,
     rebuild: Option<(&Path, &[String])>,
 ) -> Result<Vec<Entry>> {
+    // A path entry can not rename a directory: a module that `module-dirs` maps from a
+    // directory named differently is served by the strict finder.
+    let renamed = plan
+        .layout
+        .modules
+        .iter()
+        .any(|m| !m.at_import_path(&plan.layout.module_root));
+    let mode = if renamed { EditableMode::Strict } else { mode };
     let mut entries = mode_entries(plan, mode)?;
     let mut starts = Vec::new();
     if mode == EditableMode::Strict {

@@ -79,7 +79,16 @@ pub(super) fn wheel_files(plan: &Plan, walked: Walked) -> Result<WheelFiles> {
                 continue;
             }
             let why = why(&file);
-            let inside = strip_dir(&file.archive_path, &plan.layout.module_root);
+            // At the module's import path, wherever it lives (`module-dirs` renames).
+            let inside = if module.is_package {
+                format!(
+                    "{}/{}",
+                    module.archive_path(),
+                    strip_dir(&file.archive_path, &module.path)
+                )
+            } else {
+                module.archive_path()
+            };
             files.modules.push((
                 FileEntry {
                     archive_path: inside,

@@ -20,6 +20,37 @@ pub struct Module {
     pub is_package: bool,
 }
 
+impl Module {
+    /// Where the module goes in the wheel: its import path (`acme/widgets`, or `tool.py` for
+    /// a single-file module), wherever it lives in the project.
+    pub fn archive_path(&self) -> String {
+        let path = self.name.replace('.', "/");
+        if self.is_package {
+            path
+        } else {
+            format!("{path}.py")
+        }
+    }
+
+    /// Whether it lives at its import path below `module_root` (`src/acme/`), so that a path
+    /// entry can serve it; a `module-dirs` entry named differently does not.
+    pub fn at_import_path(&self, module_root: &str) -> bool {
+        self.path == join(module_root, &self.archive_path())
+    }
+
+    /// The project path, without `.py`, where the module `dotted` (this module or one inside
+    /// it) lives, or `None` when `dotted` is not inside this module.
+    pub fn locate(&self, dotted: &str) -> Option<String> {
+        let base = self.path.strip_suffix(".py").unwrap_or(&self.path);
+        if dotted == self.name {
+            return Some(base.to_string());
+        }
+        let rest = dotted.strip_prefix(&format!("{}.", self.name))?;
+        self.is_package
+            .then(|| format!("{base}/{}", rest.replace('.', "/")))
+    }
+}
+
 /// Where the modules live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -28,6 +59,36 @@ pub struct Layout {
     pub module_root: String,
     /// The modules, in the order they were named.
     pub modules: Vec<Module>,
+}
+
+/// The module that `module-dirs` maps `name` to: a package directory or a `.py` file.
+fn mapped_module(
+    project_dir: &Path,
+    pyproject: &PyProject,
+    name: &str,
+    dir: &str,
+    span: &Option<std::ops::Range<usize>>,
+) -> Result<Module> {
+    let path = project_dir.join(dir);
+    let is_package = path.is_dir();
+    if is_package && holds_files(&path) || !is_package && dir.ends_with(".py") && path.is_file() {
+        return Ok(Module {
+            name: name.to_string(),
+            path: dir.to_string(),
+            is_package,
+        });
+    }
+    let key = format!("tool.rustbackend.module-dirs.{name}");
+    let problem = if is_package {
+        format!("`{key}` names `{dir}/`, which holds no files")
+    } else {
+        format!("`{key}` names `{dir}`, which is neither a directory nor a `.py` file")
+    };
+    Err(
+        pyproject.error(vec![Diagnostic::new(&key, problem).at(span.clone()).help(
+            "name the directory (or `.py` file) that holds the module, relative to pyproject.toml",
+        )]),
+    )
 }
 
 /// Whether `name` is a top-level extension module of `[[tool.rustbackend.ext-modules]]`.
@@ -179,10 +240,16 @@ fn regular_parents(project_dir: &Path, root: &str, name: &str) -> Option<String>
 /// Finds the modules of `pyproject` inside `project_dir`.
 pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
     let settings = &pyproject.settings;
-    let names: Vec<String> = match &settings.module_names {
-        Some(names) => names.clone(),
-        None => vec![default_module_name(&pyproject.project.name)],
+    let mut names: Vec<String> = match (&settings.module_names, settings.module_dirs.is_empty()) {
+        (Some(names), _) => names.clone(),
+        (None, true) => vec![default_module_name(&pyproject.project.name)],
+        (None, false) => Vec::new(),
     };
+    for (name, _, _) in &settings.module_dirs {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
     let roots: Vec<&str> = match &settings.module_root {
         Some(root) => vec![root.as_str()],
         None => vec!["src", ""],
@@ -205,6 +272,10 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
     let mut module_root: Option<&str> = None;
     let mut modules = Vec::new();
     for (i, name) in names.iter().enumerate() {
+        if let Some((_, dir, span)) = settings.module_dirs.iter().find(|(n, _, _)| n == name) {
+            modules.push(mapped_module(project_dir, pyproject, name, dir, span)?);
+            continue;
+        }
         let search: Vec<&str> = match module_root {
             Some(root) => vec![root],
             None => roots.clone(),
@@ -305,6 +376,29 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_map_import_names_to_their_files_wherever_they_live() {
+        let module = |name: &str, path: &str, is_package| Module {
+            name: name.into(),
+            path: path.into(),
+            is_package,
+        };
+        let renamed = module("pkg", "lib/pkg_py3", true);
+        assert_eq!(renamed.archive_path(), "pkg");
+        assert!(!renamed.at_import_path("lib"));
+        assert_eq!(renamed.locate("pkg.cli").as_deref(), Some("lib/pkg_py3/cli"));
+        assert_eq!(renamed.locate("pkg").as_deref(), Some("lib/pkg_py3"));
+        assert_eq!(renamed.locate("pkgx.cli"), None);
+        let namespaced = module("acme.widgets", "src/acme/widgets", true);
+        assert!(namespaced.at_import_path("src"));
+        assert_eq!(namespaced.archive_path(), "acme/widgets");
+        let single = module("tool", "tool.py", false);
+        assert!(single.at_import_path(""));
+        assert_eq!(single.archive_path(), "tool.py");
+        assert_eq!(single.locate("tool").as_deref(), Some("tool"));
+        assert_eq!(single.locate("tool.sub"), None);
+    }
 
     #[test]
     fn only_the_exact_spelling_is_a_module() {

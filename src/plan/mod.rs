@@ -223,6 +223,9 @@ fn own_module<'a>(
 
 /// Where the module `dotted` would be written as a `.py` file, relative to the project.
 fn module_file(layout: &Layout, dotted: &str) -> String {
+    if let Some(base) = layout.modules.iter().find_map(|m| m.locate(dotted)) {
+        return format!("{base}.py");
+    }
     let file = format!("{}.py", dotted.replace('.', "/"));
     if layout.module_root.is_empty() {
         file
@@ -242,19 +245,10 @@ fn layout_holds(project_dir: &Path, pyproject: &PyProject, layout: &Layout, dott
     {
         return true;
     }
-    let inside = layout
-        .modules
-        .iter()
-        .any(|m| dotted == m.name || dotted.starts_with(&format!("{}.", m.name)));
-    if !inside {
+    let Some(base) = layout.modules.iter().find_map(|m| m.locate(dotted)) else {
         return false;
-    }
-    let rel = dotted.replace('.', "/");
-    let base = if layout.module_root.is_empty() {
-        project_dir.join(&rel)
-    } else {
-        project_dir.join(&layout.module_root).join(&rel)
     };
+    let base = project_dir.join(base);
     if base.is_dir() || base.with_extension("py").is_file() {
         return true;
     }

@@ -152,3 +152,44 @@ def test_unknown_editable_mode_is_a_clear_error(sample, make_venv, tmp_path):
     result = env.pip("install", "-e", sample("single-module"), "-C", "editable-mode=symlink", check=False)
     assert result.returncode != 0
     assert 'the config setting `editable-mode` must be "pth" or "strict", got `symlink`' in result.stdout + result.stderr
+
+
+def test_a_module_in_a_directory_named_differently_installs_and_edits(make_venv, tmp_path):
+    """`module-dirs = { pkg = "pkg_py3" }` (setuptools' `package_dir = {"pkg": "pkg_py3"}`):
+    the wheel holds `pkg/`, its console script runs, and an editable install (the default
+    mode asked for) imports `pkg` from `pkg_py3/`, edits included."""
+    import textwrap
+
+    project = tmp_path / "renamed"
+    (project / "pkg_py3").mkdir(parents=True)
+    (project / "pkg_py3" / "__init__.py").write_text("VALUE = 1\n")
+    (project / "pkg_py3" / "cli.py").write_text("def main():\n    print('pkg cli ran')\n")
+    (project / "pyproject.toml").write_text(textwrap.dedent("""\
+        [build-system]
+        requires = ["rustbackend"]
+        build-backend = "rustbackend"
+
+        [project]
+        name = "renamed"
+        version = "1.0"
+        scripts = { pkg-cli = "pkg.cli:main" }
+
+        [tool.rustbackend]
+        module-dirs = { pkg = "pkg_py3" }
+        """))
+    env = make_venv()
+    wheels = tmp_path / "wheels"
+    env.pip("wheel", "--no-deps", "-w", wheels, project)
+    (wheel,) = wheels.iterdir()
+    with zipfile.ZipFile(wheel) as zf:
+        payload = sorted(n for n in zf.namelist() if ".dist-info/" not in n)
+    assert payload == ["pkg/__init__.py", "pkg/cli.py"]
+    env.pip("install", wheel)
+    assert env.py("import pkg; print(pkg.VALUE)").stdout.strip() == "1"
+    assert run([env.path / "bin" / "pkg-cli"]).stdout.strip() == "pkg cli ran"
+    editable = make_venv("editable")
+    editable.pip("install", "-e", project)
+    out = editable.py("import pkg; print(pkg.__file__)").stdout.strip()
+    assert Path(out).resolve() == (project / "pkg_py3" / "__init__.py").resolve()
+    (project / "pkg_py3" / "__init__.py").write_text("VALUE = 2\n")
+    assert editable.py("import pkg; print(pkg.VALUE)").stdout.strip() == "2"

@@ -14,6 +14,7 @@ use crate::names;
 pub const SETTINGS_KEYS: &[&str] = &[
     "module-name",
     "module-root",
+    "module-dirs",
     "version-file",
     "version-source",
     "exclude",
@@ -81,6 +82,9 @@ pub struct Settings {
     /// Import names of the top-level modules to pack; `None` means derive it from the
     /// project name.
     pub module_names: Option<Vec<String>>,
+    /// `module-dirs`: top-level modules whose directory (or `.py` file) is named differently
+    /// from the import name, as (import name, project path, span of the path).
+    pub module_dirs: Vec<(String, String, Option<std::ops::Range<usize>>)>,
     /// The directory (relative, `/`-separated) that holds the modules; `None` means look in
     /// `src/` and then in the project root.
     pub module_root: Option<String>,
@@ -286,6 +290,30 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
         settings.module_names = Some(names.into_iter().map(|(n, _)| n).collect());
     }
 
+    let example = "module-dirs = { my_package = \"lib/my_package_py3\" }";
+    if let Some(dirs) = checker.string_table(
+        table,
+        "module-dirs",
+        "tool.rustbackend.module-dirs",
+        example,
+    ) {
+        for (name, path) in dirs {
+            if !names::is_module_name(name.value) || name.value.contains('.') {
+                checker.push(
+                    Diagnostic::new("tool.rustbackend.module-dirs", format!("`tool.rustbackend.module-dirs`: `{}` is not a top-level import name", name.value))
+                        .at(name.span.clone())
+                        .help("map a top-level import name to its directory, such as `my_package = \"lib/my_package_py3\"`"),
+                );
+                continue;
+            }
+            let key = format!("tool.rustbackend.module-dirs.{}", name.value);
+            if let Some(dir) = project_path(checker, &key, &path) {
+                settings
+                    .module_dirs
+                    .push((name.value.to_string(), dir, path.span.clone()));
+            }
+        }
+    }
     if let Some(root) = checker.string(table, "module-root", "module-root = \"src\"") {
         settings.module_root = project_path(checker, "tool.rustbackend.module-root", &root);
     }
