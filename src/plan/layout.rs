@@ -387,7 +387,10 @@ mod tests {
         let renamed = module("pkg", "lib/pkg_py3", true);
         assert_eq!(renamed.archive_path(), "pkg");
         assert!(!renamed.at_import_path("lib"));
-        assert_eq!(renamed.locate("pkg.cli").as_deref(), Some("lib/pkg_py3/cli"));
+        assert_eq!(
+            renamed.locate("pkg.cli").as_deref(),
+            Some("lib/pkg_py3/cli")
+        );
         assert_eq!(renamed.locate("pkg").as_deref(), Some("lib/pkg_py3"));
         assert_eq!(renamed.locate("pkgx.cli"), None);
         let namespaced = module("acme.widgets", "src/acme/widgets", true);
