@@ -61,6 +61,28 @@ pub struct Layout {
     pub modules: Vec<Module>,
 }
 
+/// The modules to pack when `module-name` is not set: the one named after the project, or,
+/// when the sources hold no such module, the project's top-level extension modules (a
+/// distribution such as pyahocorasick, whose only module is `ahocorasick.*.so`).
+fn default_module_names(project_dir: &Path, pyproject: &PyProject, roots: &[&str]) -> Vec<String> {
+    let name = default_module_name(&pyproject.project.name);
+    let extensions: Vec<String> = pyproject
+        .settings
+        .ext_modules
+        .iter()
+        .filter(|module| !module.name.contains('.'))
+        .map(|module| module.name.clone())
+        .collect();
+    let found = roots
+        .iter()
+        .any(|root| !candidates(project_dir, root, &name).is_empty());
+    if found || extensions.is_empty() || extensions.contains(&name) {
+        vec![name]
+    } else {
+        extensions
+    }
+}
+
 /// The module that `module-dirs` maps `name` to: a package directory or a `.py` file.
 fn mapped_module(
     project_dir: &Path,
@@ -240,9 +262,13 @@ fn regular_parents(project_dir: &Path, root: &str, name: &str) -> Option<String>
 /// Finds the modules of `pyproject` inside `project_dir`.
 pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
     let settings = &pyproject.settings;
+    let roots: Vec<&str> = match &settings.module_root {
+        Some(root) => vec![root.as_str()],
+        None => vec!["src", ""],
+    };
     let mut names: Vec<String> = match (&settings.module_names, settings.module_dirs.is_empty()) {
         (Some(names), _) => names.clone(),
-        (None, true) => vec![default_module_name(&pyproject.project.name)],
+        (None, true) => default_module_names(project_dir, pyproject, &roots),
         (None, false) => Vec::new(),
     };
     for (name, _, _) in &settings.module_dirs {
@@ -250,10 +276,6 @@ pub fn discover(project_dir: &Path, pyproject: &PyProject) -> Result<Layout> {
             names.push(name.clone());
         }
     }
-    let roots: Vec<&str> = match &settings.module_root {
-        Some(root) => vec![root.as_str()],
-        None => vec!["src", ""],
-    };
     let set = settings.module_names.is_some();
     // Point at the `module-name` value (or its item `i`) when it is set.
     let fail = |i: usize, message: String, help: String| {

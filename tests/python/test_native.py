@@ -351,15 +351,16 @@ PyMODINIT_FUNC PyInit_fastsum(void) { return PyModule_Create(&module); }
 
 
 def test_a_top_level_extension_module_is_the_whole_distribution(frontend_env, tmp_path):
-    """A distribution whose only module is one top-level extension module (`import fastsum`
-    loads `fastsum.*.so`; no package directory, no stub): pip builds it from the tree and from
-    the sdist, and it imports in a fresh venv."""
+    """A distribution whose only module is one top-level extension module named otherwise
+    than the project (pyahocorasick's `import ahocorasick` loads `ahocorasick.*.so`; no
+    package directory, no stub, no `module-name`): pip builds it from the tree and from the
+    sdist, and it imports in a fresh venv."""
     project = tmp_path / "fastsum"
     (project / "csrc").mkdir(parents=True)
     (project / "csrc" / "fastsum.c").write_text(TOP_LEVEL_EXTENSION_C)
     (project / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["rustbackend"]\nbuild-backend = "rustbackend"\n\n'
-        '[project]\nname = "fastsum"\nversion = "1.0"\n\n'
+        '[project]\nname = "pyfastsum"\nversion = "1.0"\n\n'
         '[[tool.rustbackend.ext-modules]]\nname = "fastsum"\nsources = ["csrc/fastsum.c"]\n'
     )
     vpython = venv_for(cpython("3.11"), tmp_path / "venv", frontend_env)
