@@ -3,7 +3,8 @@ setup.py (or build hook) replaced by our `[[tool.rustbackend.ext-modules]]` tabl
 (tests/fixtures/real-compiled/<project>.toml, each with the setup.py call it replaces),
 built by an isolated pip (which fetches Cython when the hooks ask for it), tagged as
 auditwheel says, holding the files of the wheel the authors published, and passing the
-project's own tests (or, where the sdist has none, calling into the compiled module).
+project's own tests (or, where the sdist has none or they need more than the wheel and
+pytest, calling into the compiled modules).
 
 Our tags differ from the published ones on purpose: those wheels were built in old
 manylinux containers, ours on this machine's glibc and libstdc++, and auditwheel agrees with
@@ -65,6 +66,29 @@ COMPILED = [
     # leaves them out of the wheel, as our table does.
     Compiled("fastrlock", "0.8.4", "from fastrlock.rlock import FastRLock; lock = FastRLock(); lock.acquire(); lock.release()",
              ("fastrlock/tests/test_rlock.py",)),
+    # A C++ module, two test extensions, and its header as a single `.data/headers` file
+    # (setup.py's `headers=`), which pip installs into the environment's include directory.
+    # Its tests need psutil and objgraph (run by hand: 139 pass); the smoke test switches
+    # greenlets, calls both test extensions and finds the header.
+    Compiled("greenlet", "3.1.1",
+             "import glob, importlib.util, os, sys, greenlet\n"
+             "def load(name):  # not through greenlet.tests, whose __init__ imports psutil\n"
+             "    path, = glob.glob(os.path.join(os.path.dirname(greenlet.__file__), 'tests', name + '.*.so'))\n"
+             "    spec = importlib.util.spec_from_file_location('greenlet.tests.' + name, path)\n"
+             "    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module); return module\n"
+             "g = greenlet.greenlet(lambda x: x * 2); assert g.switch(21) == 42\n"
+             "assert load('_test_extension').test_switch(greenlet.greenlet(lambda: 7)) == 7\n"
+             "assert callable(load('_test_extension_cpp').test_exception_throw_std)\n"
+             "assert glob.glob(sys.prefix + '/include/site/python*/greenlet/greenlet.h')"),
+    # The whole distribution is one top-level C module named otherwise than the project. Its
+    # tests import a helper module beside them, which pytest's importlib mode does not find
+    # (run by hand: 148 pass); the smoke test searches and pickles an automaton.
+    Compiled("pyahocorasick", "2.1.0",
+             "import pickle, ahocorasick; a = ahocorasick.Automaton()\n"
+             "for i, w in enumerate(['he', 'she', 'his', 'hers']): a.add_word(w, (i, w))\n"
+             "a.make_automaton(); found = [(end, w) for end, (_, w) in a.iter('ushers')]\n"
+             "assert found == [(3, 'she'), (3, 'he'), (5, 'hers')], found\n"
+             "b = pickle.loads(pickle.dumps(a)); assert [w for _, (_, w) in b.iter('his')] == ['his']"),
 ]
 
 
