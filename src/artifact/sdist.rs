@@ -118,8 +118,7 @@ impl Manifest {
             settings
                 .wheel_data
                 .iter()
-                .map(|source| plan.project_dir.join(&source.path))
-                .zip(settings.wheel_data.iter())
+                .map(|source| (plan.project_dir.join(&source.path), source))
                 .filter(|(path, _)| path.is_file())
                 .map(|(path, source)| (path, Why::Data(source.key.clone()))),
         );
