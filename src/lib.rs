@@ -28,6 +28,7 @@ pub mod check;
 pub mod error;
 pub mod files;
 pub mod metadata;
+pub mod migrate;
 pub mod names;
 pub mod native;
 pub mod plan;

@@ -236,6 +236,53 @@ fn check_artifact(py: Python<'_>, path: PathBuf) -> PyResult<(Vec<String>, Vec<S
     })
 }
 
+/// Translates another backend's configuration (`rustbackend migrate`): `facts` is the JSON
+/// the front read from setup.py and setup.cfg, `answers` the values of fields the old
+/// backend's metadata gave (field, JSON). Returns a dict: `backend`, `before`, `after`,
+/// `refusals` (file, line, setting, why), `notes`, `ask` (field, file, line) and
+/// `old_build_system` (requires, backend, backend-path).
+#[pyfunction]
+fn migrate<'py>(
+    py: Python<'py>,
+    project_dir: PathBuf,
+    facts: String,
+    answers: Vec<(String, String)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let m = run(py, || {
+        crate::migrate::migrate(&project_dir, &facts, &answers)
+    })?;
+    let dict = PyDict::new(py);
+    dict.set_item("backend", m.backend)?;
+    dict.set_item("before", m.before)?;
+    dict.set_item("after", m.after)?;
+    let refusals: Vec<(String, usize, String, String)> = m
+        .refusals
+        .into_iter()
+        .map(|r| (r.origin.file, r.origin.line, r.key, r.why))
+        .collect();
+    dict.set_item("refusals", refusals)?;
+    dict.set_item("notes", m.notes)?;
+    let ask: Vec<(String, String, usize)> = m
+        .ask_old_backend
+        .into_iter()
+        .map(|(field, o)| (field, o.file, o.line))
+        .collect();
+    dict.set_item("ask", ask)?;
+    dict.set_item("old_build_system", m.old_build_system)?;
+    Ok(dict)
+}
+
+/// pyproject.toml `text` with `globs` added to the `[tool.rustbackend]` array at `path`.
+#[pyfunction]
+fn migrate_add_globs(
+    py: Python<'_>,
+    text: String,
+    path: String,
+    globs: Vec<String>,
+) -> PyResult<String> {
+    run(py, || crate::migrate::add_globs(&text, &path, &globs))
+}
+
 /// Panics on purpose, so tests can check that a panic arrives as a BuildError with its
 /// message; `on_worker` panics on a rayon worker thread, as parallel archive code would.
 #[pyfunction]
@@ -263,6 +310,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_project, m)?)?;
     m.add_function(wrap_pyfunction!(build_requirements, m)?)?;
     m.add_function(wrap_pyfunction!(check_artifact, m)?)?;
+    m.add_function(wrap_pyfunction!(migrate, m)?)?;
+    m.add_function(wrap_pyfunction!(migrate_add_globs, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     Ok(())
 }

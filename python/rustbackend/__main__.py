@@ -3,6 +3,7 @@
     rustbackend build [PATH] [--wheel] [--sdist] [-o DIR]
     rustbackend ls [PATH] [--wheel | --sdist | --editable] [--left-out]
     rustbackend check [PATH | ARTIFACT ...]
+    rustbackend migrate [DIR] [--write] [--verify] [--no-consult]
 """
 
 from __future__ import annotations
@@ -173,6 +174,12 @@ def _check(args: argparse.Namespace, out: _Output) -> int:
     return 1 if failed else 0
 
 
+def _migrate(args: argparse.Namespace, out: _Output) -> int:
+    from rustbackend import _migrate
+
+    return _migrate.run(args.path, args.write, args.verify, not args.no_consult, out)
+
+
 def main(argv: "Optional[Sequence[str]]" = None) -> int:
     """Runs the command line; returns the exit code."""
     parser = argparse.ArgumentParser(
@@ -208,9 +215,23 @@ def main(argv: "Optional[Sequence[str]]" = None) -> int:
     check.add_argument("targets", nargs="*", metavar="PATH | ARTIFACT",
                        help="a project directory (default: .) or .whl / .tar.gz files")
 
+    migrate = commands.add_parser(
+        "migrate", parents=[loudness],
+        help="switch a project from setuptools, hatchling, flit_core, poetry-core, pdm-backend or uv_build",
+        description="Print the pyproject.toml that builds the project with rustbackend (as a diff) and every "
+                    "setting of the old backend it could not carry, with file and line. Exit 0 only when "
+                    "everything was carried (and, with --verify, both backends build the same artifacts).",
+    )
+    migrate.add_argument("path", nargs="?", default=".", metavar="DIR", help="the project directory (default: .)")
+    migrate.add_argument("--write", action="store_true", help="rewrite pyproject.toml (comments and other tables kept)")
+    migrate.add_argument("--verify", action="store_true",
+                         help="build the wheel and sdist with the old backend and with rustbackend (each isolated) and compare")
+    migrate.add_argument("--no-consult", action="store_true",
+                         help="do not ask the old backend (in an isolated environment) for values it computes")
+
     args = parser.parse_args(argv)
     out = _Output(args.verbose - args.quiet)
-    handlers = {"build": _build, "ls": _ls, "check": _check}
+    handlers = {"build": _build, "ls": _ls, "check": _check, "migrate": _migrate}
     if args.command is None:
         parser.print_help()
         return 2

@@ -109,6 +109,9 @@ pub enum Error {
     /// changed while it was packed).
     #[error("{0}")]
     Packing(#[source] std::io::Error),
+    /// `rustbackend migrate` cannot start: the old configuration cannot be read.
+    #[error("{0}")]
+    Migrate(String),
 }
 
 /// Why a file in the project cannot be packed.

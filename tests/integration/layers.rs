@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// artifact, handed to a writer) and `check` (reading built artifacts back).
 const STAGES: &[&str] = &[
     "error", "names", "files", "archive", "tags", "plan", "request", "metadata", "native",
-    "artifact", "check",
+    "artifact", "check", "migrate",
 ];
 
 /// Files that sit on top of every stage: the hooks and the pyo3 module.

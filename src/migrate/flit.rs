@@ -1,0 +1,89 @@
+//! flit_core: `[tool.flit.module]`, `[tool.flit.sdist]`, `[tool.flit.external-data]`.
+
+use std::path::Path;
+
+use super::draft::{string_array, Draft};
+use super::old_toml::OldToml;
+use super::sdist_scope;
+
+/// Reads flit_core's configuration into `draft`.
+pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
+    let before = draft.refusals.len();
+    if old.get(&["tool", "flit", "metadata"]).is_some() {
+        let origin = old.origin_of(&["tool", "flit", "metadata"]);
+        draft.refuse(&origin, "tool.flit.metadata", "flit's pre-PEP 621 metadata table; move it to [project] (flit 3.2 and later read that too), then migrate");
+        return;
+    }
+    let name = old
+        .string(&["project", "name"])
+        .unwrap_or_default()
+        .to_string();
+    let mut module = crate::names::default_import_name(&name);
+    for entry in old.entries(&["tool", "flit", "module"]) {
+        match (entry.key.as_str(), entry.item.as_str()) {
+            ("name", Some(value)) => {
+                module = value.to_string();
+                if value != crate::names::default_import_name(&name) {
+                    draft.setting("module-name", value);
+                }
+            }
+            _ => draft.refuse(
+                &entry.origin,
+                &format!("tool.flit.module.{}", entry.key),
+                "flit_core has no such key; remove it",
+            ),
+        }
+    }
+    let dynamic = old.strings(&["project", "dynamic"]);
+    if dynamic.iter().any(|d| d == "version") {
+        draft.make_dynamic("version");
+    }
+    let mut keep = vec![
+        module.split('.').next().unwrap_or(&module).to_string(),
+        format!("{module}.py"),
+        "src".to_string(),
+    ];
+    for entry in old.entries(&["tool", "flit", "sdist"]) {
+        let globs = entry.lit().strings(false).unwrap_or_default();
+        match entry.key.as_str() {
+            "include" => {
+                for glob in &globs {
+                    match sdist_scope::top_level(glob) {
+                        Some(top) => keep.push(top),
+                        None => draft.refuse(&entry.origin, "tool.flit.sdist.include", format!("`{glob}` selects part of a directory; rustbackend's sdist holds every file git tracks: exclude the rest with `[tool.rustbackend.sdist] exclude`")),
+                    }
+                }
+            }
+            "exclude" => draft.add_globs("sdist.exclude", &globs),
+            other => draft.refuse(
+                &entry.origin,
+                &format!("tool.flit.sdist.{other}"),
+                "flit_core has no such key",
+            ),
+        }
+    }
+    for entry in old.entries(&["tool", "flit", "external-data"]) {
+        match (entry.key.as_str(), entry.item.as_str()) {
+            ("directory", Some(dir)) => {
+                draft.setting("wheel.data.data", dir);
+                keep.push(sdist_scope::top_level(dir).unwrap_or_default());
+            }
+            _ => draft.refuse(
+                &entry.origin,
+                &format!("tool.flit.external-data.{}", entry.key),
+                "not carried",
+            ),
+        }
+    }
+    if let Some(readme) = old.string(&["project", "readme"]) {
+        keep.push(readme.split('/').next().unwrap_or(readme).to_string());
+    }
+    // flit_core's sdist also holds the docs/ and tests/ directories only when `include` says so.
+    sdist_scope::only(project_dir, &keep, draft);
+    let _ = string_array;
+    if draft.refusals.len() == before && old.get(&["tool", "flit"]).is_some() {
+        draft
+            .carried_tables
+            .push(vec!["tool".into(), "flit".into()]);
+    }
+}
