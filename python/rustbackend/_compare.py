@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 _BINARY = re.compile(r"\.(so|pyd|dylib|dll)$|\.so\.")
 # Files of setuptools' .dist-info that no installer reads.
-_SETUPTOOLS_ONLY = {"top_level.txt", "zip-safe", "not-zip-safe", "dependency_links.txt", "namespace_packages.txt"}
+_SETUPTOOLS_ONLY = {"top_level.txt", "zip-safe", "not-zip-safe", "dependency_links.txt", "namespace_packages.txt",
+                    "pbr.json", "scm_file_list.json", "scm_version.json"}
 _IGNORED_FIELDS = {"metadata-version", "dynamic", "generator"}
 _LIST_FIELDS = {"classifier", "provides-extra", "project-url", "license-file", "requires-dist", "requires-external"}
 
@@ -146,6 +147,8 @@ def metadata(text: str) -> "Dict[str, object]":
             values[key] = _expanded(all_values, message.get("Name") or "")
         elif key == "keywords":
             values[key] = sorted(k.strip() for k in all_values[0].replace(" ", ",").split(",") if k.strip())
+        elif key == "requires-python":
+            values[key] = ",".join(sorted(c.strip() for c in all_values[0].replace(" ", "").split(",")))
         elif key in _LIST_FIELDS:
             values[key] = sorted(v.strip() for v in all_values)
         else:

@@ -67,7 +67,7 @@ def _metadata_values(text: str, fields: "List[str]") -> "List[Tuple[str, Any]]":
             values.append((field, [r for r in message.get_all("Requires-Dist") or [] if "extra ==" not in r]))
         elif field == "readme" and message.get_payload():
             values.append((field, {"text": message.get_payload(),
-                                   "content-type": message.get("Description-Content-Type", "text/plain")}))
+                                   "content-type": message.get("Description-Content-Type", "text/x-rst")}))
     return values
 
 

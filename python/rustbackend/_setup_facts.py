@@ -207,6 +207,15 @@ def read_setup_py(root: str) -> "List[list]":
         if keyword.arg is None:
             facts.append(["**", {"$unreadable": "**" + evaluator.text(keyword.value)}, "setup.py", line])
             continue
+        if keyword.arg == "cmdclass" and isinstance(keyword.value, ast.Dict):
+            # The commands' names say whether they change a build; their classes are code.
+            try:
+                names = [evaluator.value(k) for k in keyword.value.keys if k is not None]
+            except _Unreadable:
+                names = []
+            if names and len(names) == len(keyword.value.keys):
+                facts.append([keyword.arg, {"$map": [[str(n), {"$unreadable": "a command class"}] for n in names]}, "setup.py", line])
+                continue
         try:
             value = evaluator.value(keyword.value)
             if value is _HERE or isinstance(value, _FileHandle):

@@ -41,6 +41,10 @@ pub struct Refusal {
 pub struct Draft {
     /// `[project]` keys to write where `[project]` has none, in this order.
     pub project: Vec<(String, Item)>,
+    /// `[project]` keys replaced (or, with `None`, removed) although `[project]` has them:
+    /// where the old backend did not do what the specification says, so the published
+    /// metadata is reproduced.
+    pub project_overrides: Vec<(String, Option<Item>)>,
     /// Fields that leave `project.dynamic` because they are now static.
     pub now_static: Vec<String>,
     /// Fields to list in `project.dynamic`.
@@ -158,7 +162,11 @@ impl Draft {
     }
 
     fn write_project(&self, document: &mut DocumentMut) {
-        if self.project.is_empty() && self.dynamic.is_empty() && self.now_static.is_empty() {
+        if self.project.is_empty()
+            && self.dynamic.is_empty()
+            && self.now_static.is_empty()
+            && self.project_overrides.is_empty()
+        {
             return;
         }
         let project = document.entry("project").or_insert_with(|| {
@@ -181,6 +189,16 @@ impl Draft {
                 continue;
             }
             project.insert(key, item.clone());
+        }
+        for (key, item) in &self.project_overrides {
+            match item {
+                Some(item) => {
+                    project.insert(key, item.clone());
+                }
+                None => {
+                    project.remove(key);
+                }
+            }
         }
         let mut dynamic: Vec<String> = project
             .get("dynamic")

@@ -36,7 +36,39 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
     }
     let dynamic = old.strings(&["project", "dynamic"]);
     if dynamic.iter().any(|d| d == "version") {
-        draft.make_dynamic("version");
+        // flit imports the module when it must; rustbackend reads a literal `__version__`.
+        let path = module.replace('.', "/");
+        let readable = [
+            format!("src/{path}/__init__.py"),
+            format!("{path}/__init__.py"),
+            format!("src/{path}.py"),
+            format!("{path}.py"),
+        ]
+        .iter()
+        .find(|f| project_dir.join(f).is_file())
+        .is_some_and(|f| crate::plan::version::has_static_version(project_dir, f));
+        if readable {
+            draft.make_dynamic("version");
+        } else {
+            draft
+                .ask_old_backend
+                .push(("version".into(), old.origin_of(&["project", "dynamic"])));
+        }
+    }
+    // flit_core writes no `License` field for `license = { file = ... }`: the file is a
+    // License-File, which is what PEP 639's `license-files` says.
+    if let Some(file) = old
+        .get(&["project", "license", "file"])
+        .and_then(|f| f.as_str())
+    {
+        draft.project_overrides.push(("license".into(), None));
+        draft.project_overrides.push((
+            "license-files".into(),
+            Some(toml_edit::Item::Value(string_array(&[globset::escape(
+                file,
+            )]))),
+        ));
+        draft.notes.push(format!("{}: `license = {{ file = \"{file}\" }}` becomes `license-files`, as flit_core published it (no License field)", old.origin_of(&["project", "license"])));
     }
     let mut keep = vec![
         module.split('.').next().unwrap_or(&module).to_string(),
@@ -80,7 +112,6 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
     }
     // flit_core's sdist also holds the docs/ and tests/ directories only when `include` says so.
     sdist_scope::only(project_dir, &keep, draft);
-    let _ = string_array;
     if draft.refusals.len() == before && old.get(&["tool", "flit"]).is_some() {
         draft
             .carried_tables

@@ -90,15 +90,18 @@ fn version(project_dir: &Path, old: &OldToml, dynamic_version: bool, draft: &mut
             "source" if matches!(source, "regex" | "vcs") => {}
             "path" if source == "regex" => {
                 let file = entry.item.as_str().unwrap_or_default();
-                let text = std::fs::read_to_string(project_dir.join(file)).unwrap_or_default();
-                if text
-                    .lines()
-                    .any(|l| l.trim_start().starts_with("__version__"))
-                {
+                if !dynamic_version {
+                    continue;
+                }
+                if crate::plan::version::has_static_version(project_dir, file) {
                     draft.setting("version-file", file);
                     draft.make_dynamic("version");
                 } else {
-                    draft.refuse(&entry.origin, "tool.hatch.version.path", format!("`{file}` has no `__version__ = \"...\"` line, the one form rustbackend reads"));
+                    // hatch's pattern found something rustbackend does not read: the old
+                    // backend's metadata gives the version.
+                    draft
+                        .ask_old_backend
+                        .push(("version".into(), entry.origin.clone()));
                 }
             }
             "raw-options" | "fallback-version" if source == "vcs" => {

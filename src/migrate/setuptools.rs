@@ -96,7 +96,7 @@ pub fn read(project_dir: &Path, old: &OldToml, facts: &[Fact], draft: &mut Draft
     for fact in &all {
         let Fact { key, value, origin } = fact;
         if let Lit::Marked(mark, _) = value {
-            if mark == "$unreadable" && !key.starts_with('$') {
+            if mark == "$unreadable" && !key.starts_with('$') && key != "cmdclass" {
                 unreadable(key, value, origin, draft);
                 continue;
             }
@@ -290,6 +290,8 @@ pub fn read(project_dir: &Path, old: &OldToml, facts: &[Fact], draft: &mut Draft
             | "platforms"
                 if value.is_empty() || key != "platforms" => {}
             "options" => options(value, origin, draft),
+            "cmdclass" => cmdclass(value, origin, draft),
+            "platforms" => draft.refuse(origin, key, "core metadata's `Platform` has no [project] field (and no installer reads it); remove the argument"),
             "$setuptools_scm" | "$ext_options" => {}
             _ if value.is_empty() => {}
             _ => draft.refuse(
@@ -370,6 +372,7 @@ fn unreadable(key: &str, value: &Lit, origin: &Origin, draft: &mut Draft) {
         "classifiers" => Some("classifiers"),
         "python_requires" => Some("requires-python"),
         "keywords" => Some("keywords"),
+        "long_description" => Some("readme"),
         _ => None,
     };
     match field {
@@ -433,10 +436,16 @@ fn dynamic_version(project_dir: &Path, value: &Lit, origin: &Origin, scm: bool, 
         })
         .find(|f| project_dir.join(f).is_file());
     match file {
-        Some(file) => {
+        Some(file) if crate::plan::version::has_static_version(project_dir, &file) => {
             draft.make_dynamic("version");
-            draft.setting("version-file", file.as_str());
+            if !file.ends_with("/__init__.py") || module.contains('.') {
+                draft.setting("version-file", file.as_str());
+            }
         }
+        // `__version__` is computed in the module: the old backend's metadata tells it.
+        Some(_) => draft
+            .ask_old_backend
+            .push(("version".into(), origin.clone())),
         None if scm => {}
         None => draft.refuse(
             origin,
@@ -533,6 +542,50 @@ fn data_files(value: &Lit, origin: &Origin, draft: &mut Draft) {
     }
     if !table.is_empty() {
         draft.setting("wheel.data.data", table);
+    }
+}
+
+/// Commands that take part in building a wheel or an sdist: a project that replaces one
+/// builds differently from what its configuration says.
+const BUILD_COMMANDS: &[&str] = &[
+    "build",
+    "build_py",
+    "build_ext",
+    "build_clib",
+    "build_scripts",
+    "sdist",
+    "bdist_wheel",
+    "egg_info",
+    "install",
+    "install_lib",
+    "install_data",
+    "install_headers",
+    "install_scripts",
+    "develop",
+    "editable_wheel",
+    "dist_info",
+];
+
+/// `cmdclass`: a custom command that is not part of a build (`update`, `test`) changes
+/// nothing rustbackend builds; one that replaces a build step is refused.
+fn cmdclass(value: &Lit, origin: &Origin, draft: &mut Draft) {
+    let Lit::Map(commands) = value else {
+        draft.refuse(
+            origin,
+            "cmdclass",
+            format!(
+                "`{}` is computed when setup.py runs; rustbackend runs no custom commands",
+                value.describe()
+            ),
+        );
+        return;
+    };
+    for (command, _) in commands {
+        if BUILD_COMMANDS.contains(&command.as_str()) {
+            draft.refuse(origin, &format!("cmdclass.{command}"), format!("setup.py replaces the `{command}` step with its own code; rustbackend runs none: carry what it does into [tool.rustbackend] by hand"));
+        } else {
+            draft.notes.push(format!("{origin}: the custom command `{command}` is not part of a build; it is left behind with setup.py"));
+        }
     }
 }
 

@@ -62,6 +62,21 @@ pub fn find_dunder_version(source: &str) -> Option<&str> {
         .map(|m| m.as_str())
 }
 
+/// Whether rustbackend can read a version from `file` (relative to the project): it holds a
+/// literal `__version__ = "..."` line, or re-exports one with `from .module import
+/// __version__` from a module that does.
+pub fn has_static_version(project_dir: &Path, file: &str) -> bool {
+    let Ok(source) = std::fs::read_to_string(project_dir.join(file)) else {
+        return false;
+    };
+    if find_dunder_version(&source).is_some() {
+        return true;
+    }
+    version_import(project_dir, file, &source)
+        .and_then(|other| std::fs::read_to_string(project_dir.join(other)).ok())
+        .is_some_and(|other| find_dunder_version(&other).is_some())
+}
+
 fn version_import_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
