@@ -178,7 +178,11 @@ def _entry_points(text: str) -> "Set[Tuple[str, str, str]]":
 
 
 def _tags(path: str) -> str:
-    return "-".join(path.rsplit("/", 1)[-1][:-4].split("-")[-3:])
+    """The wheel's tags; a `linux_<arch>` platform (a build auditwheel has not repaired yet,
+    as setuptools leaves it) stands for the manylinux or musllinux tag of that architecture."""
+    tags = path.rsplit("/", 1)[-1][:-4].split("-")[-3:]
+    tags[2] = ".".join(re.sub(r"^(manylinux|musllinux)_\d+_\d+_", "linux_", p) for p in tags[2].split("."))
+    return "-".join(tags)
 
 
 def wheels(old: str, new: str) -> "List[str]":

@@ -45,6 +45,7 @@ class _Evaluator:
         self.root = root
         self.source = source
         self.names: "Dict[str, Any]" = {"__file__": os.path.join(root, "setup.py")}
+        self.changed: "set" = set()
 
     def text(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or ast.dump(node)
@@ -109,6 +110,8 @@ class _Evaluator:
                 found["where"] = ""
             mark = "$find" if last == "find_packages" else "$find_namespace"
             return {mark: _ordered(list(found.items()))}
+        if name == "dict" and not args:
+            return _ordered([(key, self.value(value)) for key, value in kwargs.items()])
         if last == "Extension":
             pairs = []
             for i, key in enumerate(("name", "sources")):
@@ -161,11 +164,41 @@ class _Evaluator:
             return [line.strip() for line in f if line.strip() and not line.strip().startswith("#")]
 
     def bind(self, target: ast.AST, value: ast.AST) -> None:
-        if isinstance(target, ast.Name):
+        if isinstance(target, ast.Name) and target.id not in self.changed:
             try:
                 self.names[target.id] = self.value(value)
             except (_Unreadable, OSError, KeyError, IndexError, TypeError):
                 self.names.pop(target.id, None)
+
+
+_MUTATORS = {"append", "extend", "insert", "update", "pop", "remove", "clear", "setdefault", "add", "discard",
+             "sort", "reverse"}
+
+
+def _changed_names(tree: ast.Module) -> "set":
+    """Names whose value setup.py changes after binding them, or binds somewhere other than
+    at the top level (in an `if`, a loop, a function): their value depends on running it."""
+    top_level = {id(node) for node in tree.body}
+    for node in tree.body:
+        if isinstance(node, ast.With):
+            top_level |= {id(inner) for inner in node.body}
+    changed = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.attr in _MUTATORS:
+            changed.add(node.func.value.id)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            changed.add(node.target.id)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    changed.add(target.value.id)
+                elif isinstance(target, ast.Name) and id(node) not in top_level:
+                    changed.add(target.id)
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
+            changed.add(node.target.id)
+    return changed
 
 
 def _setup_call(tree: ast.Module) -> "Optional[ast.Call]":
@@ -187,6 +220,7 @@ def read_setup_py(root: str) -> "List[list]":
         source = f.read()
     tree = ast.parse(source, "setup.py")
     evaluator = _Evaluator(root, source)
+    evaluator.changed = _changed_names(tree)
     # Module-level names bound to literals (VERSION = "1.0"), and `with open(X) as f:` blocks.
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -304,7 +338,7 @@ def read_setup_cfg(root: str) -> "List[list]":
             continue
         for key, raw in parser.items(section):
             name = key.replace("-", "_")
-            name = {"home_page": "url", "summary": "description", "author-email": "author_email"}.get(name, name)
+            name = {"home_page": "url", "summary": "description", "platform": "platforms"}.get(name, name)
             value = _cfg_value(root, name, raw)
             if name == "packages" and isinstance(value, dict) and parser.has_section("options.packages.find"):
                 mark = next(iter(value))

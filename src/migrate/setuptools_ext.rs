@@ -31,6 +31,19 @@ pub fn carry(value: &Lit, origin: &Origin, facts: &[Fact], draft: &mut Draft) {
         .and_then(Lit::as_str)
         .map(str::to_string);
     for module in modules {
+        // `[tool.setuptools] ext-modules` gives tables with dashed keys.
+        if let Lit::Map(entries) = module {
+            let args = Lit::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.replace('-', "_"), v.clone()))
+                    .collect(),
+            );
+            if let Some(table) = extension(&args, limited_api.as_deref(), origin, draft) {
+                draft.ext_modules.push(table);
+            }
+            continue;
+        }
         let Lit::Marked(mark, args) = module else {
             draft.refuse(
                 origin,
