@@ -232,6 +232,16 @@ def _sdist_members(path: str) -> "Set[str]":
         return names
 
 
+def license_files(path: str) -> "List[str]":
+    """The license files of a wheel's .dist-info (under licenses/ or, before PEP 639, at its top)."""
+    metadata_text = wheel_member(path, "METADATA")
+    named = HeaderParser().parsestr(metadata_text).get_all("License-File") or []
+    with zipfile.ZipFile(path) as zf:
+        present = {n.split("/", 1)[1] for n in zf.namelist() if n.split("/")[0].endswith(".dist-info") and "/" in n}
+    found = [n for n in named if n in present or "licenses/" + n in present]
+    return sorted(set(found))
+
+
 def sdist_only(old: str, new: str) -> "Tuple[List[str], List[str]]":
     """The sdist members only the old one holds, and only the new one."""
     theirs, ours = _sdist_members(old), _sdist_members(new)

@@ -189,6 +189,9 @@ def _fixes(copy: str, theirs: "Dict[str, str]", ours: "Dict[str, str]") -> "Dict
         fixes["sdist.include"] = [globs_module.escape(p) for p in only_theirs]
     if only_ours:
         fixes["sdist.exclude"] = [globs_module.escape(p) for p in only_ours]
+    theirs_licenses, ours_licenses = _compare.license_files(theirs["wheel"]), _compare.license_files(ours["wheel"])
+    if theirs_licenses != ours_licenses and theirs_licenses:
+        fixes["project.license-files"] = [globs_module.escape(p) for p in theirs_licenses]
     only_theirs, only_ours = _compare.wheel_only(theirs["wheel"], ours["wheel"])
     native = rustbackend._core()
     files, left_out, _, _ = native.list_files(copy, "wheel", None, rustbackend._interpreter())

@@ -110,6 +110,18 @@ class _Evaluator:
                 found["where"] = ""
             mark = "$find" if last == "find_packages" else "$find_namespace"
             return {mark: _ordered(list(found.items()))}
+        if name in ("glob.glob", "glob") and len(args) == 1 and not kwargs:
+            # Listing the tree is reading data, not running the project's code.
+            import glob as globbing
+
+            pattern = self.value(args[0])
+            if isinstance(pattern, str):
+                here = os.getcwd()
+                try:
+                    os.chdir(self.root)
+                    return sorted(p.replace(os.sep, "/") for p in globbing.glob(pattern))
+                finally:
+                    os.chdir(here)
         if name == "dict" and not args:
             return _ordered([(key, self.value(value)) for key, value in kwargs.items()])
         if last == "Extension":

@@ -291,7 +291,7 @@ impl OldToml {
 }
 
 /// pyproject.toml `text` with `globs` appended to the `[tool.rustbackend]` array at the dotted
-/// `path` (`sdist.include`), creating the tables it needs; `--verify` carries the files one
+/// `path` (`sdist.include`; or `project.license-files`), creating the tables it needs; `--verify` carries the files one
 /// backend packed and the other did not this way.
 pub fn add_globs(text: &str, path: &str, globs: &[String]) -> Result<String> {
     let mut document = toml_edit::DocumentMut::from_str(&old_text_for_edit(text))
@@ -300,13 +300,17 @@ pub fn add_globs(text: &str, path: &str, globs: &[String]) -> Result<String> {
         Error::Migrate(format!("`tool.rustbackend.{path}` cannot be added to pyproject.toml: a part of it is not a table"))
     };
     let mut table = document.as_table_mut() as &mut dyn toml_edit::TableLike;
-    let mut parts: Vec<&str> = vec!["tool", "rustbackend"];
+    let mut parts: Vec<&str> = if path.starts_with("project.") {
+        Vec::new()
+    } else {
+        vec!["tool", "rustbackend"]
+    };
     parts.extend(path.split('.'));
     let (key, parents) = parts.split_last().expect("a key");
     for (i, part) in parents.iter().enumerate() {
         let entry = table.entry(part).or_insert_with(|| {
             let mut t = toml_edit::Table::new();
-            t.set_implicit(i == 0);
+            t.set_implicit(i == 0 && *part == "tool");
             toml_edit::Item::Table(t)
         });
         table = entry.as_table_like_mut().ok_or_else(not_table)?;

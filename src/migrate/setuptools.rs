@@ -95,6 +95,13 @@ pub fn read(project_dir: &Path, old: &OldToml, facts: &[Fact], draft: &mut Draft
     let mut readme: (Option<Lit>, Option<String>, Option<Origin>) = (None, None, None);
     for fact in &all {
         let Fact { key, value, origin } = fact;
+        // Arguments for commands that a PEP 517 build never runs: dropped whatever they hold.
+        if matches!(
+            key.as_str(),
+            "setup_requires" | "tests_require" | "test_suite" | "zip_safe"
+        ) {
+            continue;
+        }
         if let Lit::Marked(mark, _) = value {
             if mark == "$unreadable" && !key.starts_with('$') && key != "cmdclass" {
                 unreadable(key, value, origin, draft);
@@ -456,15 +463,18 @@ fn dynamic_version(project_dir: &Path, value: &Lit, origin: &Origin, scm: bool, 
     let _ = scm;
 }
 
+/// `license_files`: the same globs (setuptools' are relative to the project too).
 fn license_files(value: &Lit, origin: &Origin, draft: &mut Draft) {
-    let files = value.strings(true).unwrap_or_default();
-    let defaults = ["LICEN", "COPYING", "NOTICE", "AUTHORS"];
-    let odd: Vec<&String> = files
-        .iter()
-        .filter(|f| !defaults.iter().any(|d| f.starts_with(d)))
-        .collect();
-    if !odd.is_empty() {
-        draft.refuse(origin, "license_files", format!("{odd:?} are not found by the default license globs; with an SPDX `license` expression, list them in `license-files`"));
+    match value.strings(true) {
+        Some(files) if !files.is_empty() => {
+            draft.project("license-files", Item::Value(string_array(&files)))
+        }
+        Some(_) => {}
+        None => draft.refuse(
+            origin,
+            "license_files",
+            format!("{} is not a list of globs", value.describe()),
+        ),
     }
 }
 
