@@ -186,6 +186,19 @@ impl Draft {
         });
         for (key, item) in ordered {
             if project.contains_key(key) {
+                // setup.py's `url` beside a [project.urls] table: setuptools published both.
+                if let (Some(existing), Some(new)) = (
+                    project.get_mut(key).and_then(Item::as_table_like_mut),
+                    item.as_table_like(),
+                ) {
+                    if key == "urls" {
+                        for (label, url) in new.iter() {
+                            if !existing.contains_key(label) {
+                                existing.insert(label, url.clone());
+                            }
+                        }
+                    }
+                }
                 continue;
             }
             project.insert(key, item.clone());

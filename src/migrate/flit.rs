@@ -55,6 +55,13 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
                 .push(("version".into(), old.origin_of(&["project", "dynamic"])));
         }
     }
+    if let Some(text) = old
+        .get(&["project", "license", "text"])
+        .and_then(|f| f.as_str())
+    {
+        draft.project_overrides.push(("license".into(), None));
+        draft.notes.push(format!("{}: flit_core does not publish `license = {{ text = \"{text}\" }}`: removed; write an SPDX expression (`license = \"...\"`) to publish one", old.origin_of(&["project", "license"])));
+    }
     // flit_core writes no `License` field for `license = { file = ... }`: the file is a
     // License-File, which is what PEP 639's `license-files` says.
     if let Some(file) = old

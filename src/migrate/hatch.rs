@@ -71,6 +71,10 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
         }
         sdist_scope::only(project_dir, &keep, draft);
     }
+    if let Some(tag) = super::project_table::python_tag(old.string(&["project", "requires-python"]))
+    {
+        draft.setting("wheel.python-tag", tag);
+    }
     if draft.refusals.len() == before && old.get(&["tool", "hatch", "build"]).is_some() {
         draft.carried_tables.push(path(&["tool", "hatch", "build"]));
     }
@@ -104,9 +108,17 @@ fn version(project_dir: &Path, old: &OldToml, dynamic_version: bool, draft: &mut
                         .push(("version".into(), entry.origin.clone()));
                 }
             }
-            "raw-options" | "fallback-version" if source == "vcs" => {
-                draft.refuse(&entry.origin, &format!("tool.hatch.version.{}", entry.key), "rustbackend's git versions take no setuptools-scm options (docs/metadata.md lists its scheme)");
+            "raw-options" if source == "vcs" => {
+                if let Lit::Map(options) = entry.lit() {
+                    for (key, value) in options {
+                        super::scm_options::carry(&format!("tool.hatch.version.raw-options.{key}"), &key, &value, &entry.origin, draft);
+                    }
+                }
             }
+            "fallback-version" if source == "vcs" => draft.notes.push(format!(
+                "{}: `tool.hatch.version.fallback-version` is dropped: rustbackend needs git (or an sdist, which holds the version) to tell a version",
+                entry.origin
+            )),
             other => draft.refuse(
                 &entry.origin,
                 &format!("tool.hatch.version.{other}"),
@@ -148,6 +160,27 @@ fn build_key(
     };
     let globs = || lit.strings(false).unwrap_or_default();
     match (target, entry.key.as_str()) {
+        ("wheel", "include") => {
+            // Whole top-level modules (`/pkg`, `/pkg/*`, `pkg/`) are `module-name`.
+            let mut names = Vec::new();
+            for glob in globs() {
+                let trimmed = glob
+                    .trim_start_matches('/')
+                    .trim_end_matches("/**")
+                    .trim_end_matches("/*")
+                    .trim_end_matches('/');
+                if trimmed.contains(['/', '*', '?', '[']) || trimmed.is_empty() {
+                    draft.refuse(&entry.origin, &key, format!("`{glob}` selects part of a module; rustbackend packs whole modules: exclude the rest with `[tool.rustbackend.wheel] exclude`"));
+                    return;
+                }
+                names.push(trimmed.trim_end_matches(".py").to_string());
+            }
+            match names.len() {
+                0 => {}
+                1 => draft.setting("module-name", names[0].as_str()),
+                _ => draft.setting("module-name", string_array(&names)),
+            }
+        }
         ("" | "wheel", "packages") | ("wheel", "only-include") => {
             let paths = globs();
             let roots: Vec<&str> = paths

@@ -18,6 +18,8 @@ mod old_toml;
 mod packages;
 mod pdm;
 mod poetry;
+mod project_table;
+mod scm_options;
 mod sdist_scope;
 mod setuptools;
 mod setuptools_entry_points;
@@ -154,6 +156,9 @@ pub fn migrate(
             )))
         }
     };
+    if old.has_project() {
+        project_table::tidy(&old, &mut draft);
+    }
     build_requirements(&old, &mut draft);
     dynamic_fields(&old, &mut draft, answers);
     let mut document = toml_edit::DocumentMut::from_str(&old_text_for_edit(&before))

@@ -198,7 +198,9 @@ fn left_out(project_dir: &Path, packages: &Packages, name: &str, dir: &str, out:
             let path = join(&dir, &file_name);
             if entry.path().is_dir() {
                 let child = format!("{package}.{file_name}");
-                let is_package = entry.path().join("__init__.py").is_file();
+                // A listed directory is a package with or without `__init__.py` (namespace
+                // packages); an unlisted one with `__init__.py` is a package left out.
+                let is_package = listed(&child) || entry.path().join("__init__.py").is_file();
                 if is_package && dir == package_dir && !listed(&child) {
                     out.push(format!("{}/**", globset::escape(&path)));
                 } else if is_package && dir == package_dir {

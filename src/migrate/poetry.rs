@@ -96,7 +96,16 @@ pub fn read(project_dir: &std::path::Path, old: &OldToml, draft: &mut Draft) {
                 for dep in old.entries(&["tool", "poetry", "dependencies"]) {
                     if dep.key == "python" {
                         match dep.item.as_str().and_then(pep440) {
-                            Some(spec) => draft.project("requires-python", spec.as_str()),
+                            Some(spec) => {
+                                let spec = Some(spec).filter(|s| !s.is_empty());
+                                if let Some(tag) = super::project_table::python_tag(spec.as_deref())
+                                {
+                                    draft.setting("wheel.python-tag", tag);
+                                }
+                                if let Some(spec) = spec {
+                                    draft.project("requires-python", spec.as_str());
+                                }
+                            }
                             None => draft.refuse(
                                 &dep.origin,
                                 "tool.poetry.dependencies.python",

@@ -23,6 +23,11 @@ pub fn only(project_dir: &Path, keep: &[String], draft: &mut Draft) {
     let Ok(entries) = std::fs::read_dir(project_dir) else {
         return;
     };
+    let patterns: Vec<globset::GlobMatcher> = keep
+        .iter()
+        .filter_map(|k| globset::Glob::new(k).ok())
+        .map(|g| g.compile_matcher())
+        .collect();
     let mut excluded: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -30,6 +35,7 @@ pub fn only(project_dir: &Path, keep: &[String], draft: &mut Draft) {
             name != ".git"
                 && name != ".gitignore"
                 && !keep.iter().any(|k| k == name)
+                && !patterns.iter().any(|p| p.is_match(name))
                 && !ALWAYS.iter().any(|a| name.starts_with(a))
         })
         .map(|name| globset::escape(&name))
@@ -40,13 +46,16 @@ pub fn only(project_dir: &Path, keep: &[String], draft: &mut Draft) {
     }
 }
 
-/// The top-level name a simple include path names (`/src`, `src/`, `tests/**`), or None for
-/// a pattern that selects part of a directory.
+/// The top-level name (or glob of names, `*.cfg`) an include path names (`/src`, `src/`,
+/// `tests/**`), or None for a pattern that selects part of a directory.
 pub fn top_level(pattern: &str) -> Option<String> {
     let trimmed = pattern
         .trim_start_matches('/')
         .trim_end_matches("/**")
         .trim_end_matches('/');
+    if !trimmed.is_empty() && !trimmed.contains('/') {
+        return Some(trimmed.to_string());
+    }
     let first = trimmed.split('/').next()?;
     if first.is_empty() || first.contains(['*', '?', '[']) {
         return None;

@@ -326,6 +326,63 @@ pub fn read(project_dir: &Path, old: &OldToml, facts: &[Fact], draft: &mut Draft
         });
     if scm {
         pkgs.manifest = None;
+        let dynamic = old
+            .strings(&["project", "dynamic"])
+            .iter()
+            .any(|d| d == "version");
+        let asked = all
+            .iter()
+            .find(|f| f.key == "use_scm_version" && !f.value.is_empty());
+        if dynamic || asked.is_some() {
+            draft.setting("version-source", "git");
+            draft.make_dynamic("version");
+            let mut options: Vec<(String, Lit, Origin)> = old
+                .entries(&["tool", "setuptools_scm"])
+                .into_iter()
+                .map(|e| (e.key.replace('-', "_"), e.lit(), e.origin))
+                .collect();
+            if let Some(Fact {
+                value: Lit::Map(pairs),
+                origin,
+                ..
+            }) = asked
+            {
+                options.extend(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone(), origin.clone())),
+                );
+            }
+            for (key, value, origin) in options {
+                super::scm_options::carry(
+                    &format!("setuptools_scm.{key}"),
+                    &key,
+                    &value,
+                    &origin,
+                    draft,
+                );
+            }
+        }
+    } else if let Some(pkg_manifest) = pkgs.manifest.as_mut() {
+        // setuptools' sdist holds the extension modules' sources, so they are package data too.
+        for fact in all.iter().filter(|f| f.key == "ext_modules") {
+            if let Lit::List(modules) = &fact.value {
+                for module in modules {
+                    let args = match module {
+                        Lit::Marked(_, args) => args.as_ref(),
+                        other => other,
+                    };
+                    for key in ["sources", "depends"] {
+                        let files = args
+                            .get(key)
+                            .and_then(|v| v.strings(false))
+                            .unwrap_or_default();
+                        pkg_manifest
+                            .extend(files.iter().map(|f| f.trim_start_matches("./").to_string()));
+                    }
+                }
+            }
+        }
     }
     packages::carry(project_dir, &pkgs, name.as_deref(), &package_origin, draft);
     if draft.refusals.len() == refusals_before && old.get(&["tool", "setuptools"]).is_some() {

@@ -149,13 +149,18 @@ pub(super) fn from_git(project_dir: &Path, pyproject: &PyProject) -> Result<Vers
             dirty,
         },
     };
-    git_version(&describe).map_err(|message| {
+    let version = git_version(&describe).map_err(|message| {
         fail(
             pyproject,
             "tool.rustbackend.version-source",
             message,
             "tag the release you are building (git tag v1.2.3), or write `version` statically",
         )
+    })?;
+    Ok(if pyproject.settings.drop_git_local_label {
+        version.without_local()
+    } else {
+        version
     })
 }
 

@@ -17,6 +17,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "module-dirs",
     "version-file",
     "version-source",
+    "git-local-version",
     "exclude",
     "artifacts",
     "wheel",
@@ -92,6 +93,9 @@ pub struct Settings {
     pub version_file: Option<String>,
     /// Where a dynamic version comes from.
     pub version_source: VersionSource,
+    /// Whether a version from git drops its local label (`+g1a2b3c4`, `+dirty`):
+    /// `git-local-version = false`, setuptools-scm's `local_scheme = "no-local-version"`.
+    pub drop_git_local_label: bool,
     /// Globs of files left out of both artifacts.
     pub exclude: Vec<String>,
     /// Globs of files that ship although an ignore rule covers them (generated files such as
@@ -335,6 +339,8 @@ pub fn read_settings(checker: &mut Checker, table: Option<&TableAt<'_>>) -> Sett
             ),
         }
     }
+    settings.drop_git_local_label =
+        checker.boolean(table, "git-local-version", "git-local-version = false") == Some(false);
     settings.exclude = globs(checker, table, "exclude");
     settings.artifacts = globs(checker, table, "artifacts");
     settings.ext_modules = read_ext_modules(checker, table);
