@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import configparser
 import hashlib
+import os
 import re
 import tarfile
 import zipfile
@@ -214,7 +215,7 @@ def wheels(old: str, new: str) -> "List[str]":
     return out
 
 
-def _sdist_members(path: str) -> "Set[str]":
+def _sdist_members(path: str, project: str = "") -> "Set[str]":
     with tarfile.open(path) as tf:
         names = set()
         for member in tf.getmembers():
@@ -224,6 +225,9 @@ def _sdist_members(path: str) -> "Set[str]":
             # pyproject.toml is the file the migration rewrites; PKG-INFO and setuptools'
             # egg-info are generated.
             if not relative or relative in ("PKG-INFO", "pyproject.toml") or ".egg-info/" in relative:
+                continue
+            # The setup.cfg setuptools writes into an sdist when the project has none.
+            if relative == "setup.cfg" and project and not os.path.exists(os.path.join(project, "setup.cfg")):
                 continue
             # A submodule's `.git` file: version control data, never packed by rustbackend.
             if ".git" in relative.split("/"):
@@ -242,9 +246,9 @@ def license_files(path: str) -> "List[str]":
     return sorted(set(found))
 
 
-def sdist_only(old: str, new: str) -> "Tuple[List[str], List[str]]":
+def sdist_only(old: str, new: str, project: str) -> "Tuple[List[str], List[str]]":
     """The sdist members only the old one holds, and only the new one."""
-    theirs, ours = _sdist_members(old), _sdist_members(new)
+    theirs, ours = _sdist_members(old, project), _sdist_members(new)
     return sorted(theirs - ours), sorted(ours - theirs)
 
 
@@ -254,9 +258,9 @@ def wheel_only(old: str, new: str) -> "Tuple[List[str], List[str]]":
     return sorted(set(theirs) - set(ours)), sorted(set(ours) - set(theirs))
 
 
-def sdists(old: str, new: str) -> "List[str]":
+def sdists(old: str, new: str, project: str) -> "List[str]":
     """Files in one sdist and not the other."""
-    theirs, ours = _sdist_members(old), _sdist_members(new)
+    theirs, ours = _sdist_members(old, project), _sdist_members(new)
     out = [f"sdist: `{n}` only in the old backend's sdist" for n in sorted(theirs - ours)]
     out += [f"sdist: `{n}` only in rustbackend's sdist" for n in sorted(ours - theirs)]
     return out

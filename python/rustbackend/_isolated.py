@@ -72,6 +72,9 @@ class IsolatedBackend:
         out = os.path.join(self.scratch, "result.json")
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
+        # The environment's scripts come first on PATH, as in pip's isolated builds
+        # (uv_build runs its `uv-build` executable from there).
+        env["PATH"] = os.path.dirname(self.python) + os.pathsep + env.get("PATH", "")
         if self.extra_path:
             env["PYTHONPATH"] = self.extra_path
         done = subprocess.run([self.python, "-c", _RUNNER, self.backend, json.dumps(self.backend_path), hook,

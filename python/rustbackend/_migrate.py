@@ -165,7 +165,7 @@ def _verify(project: str, result: "Dict[str, Any]") -> "Tuple[List[str], str]":
                     subprocess.run(["git", "update-index", "--assume-unchanged", "pyproject.toml"],
                                    cwd=new.project, capture_output=True)
                 ours = _build(new, os.path.join(scratch, f"new{attempt}"), "rustbackend")
-                fixes = _fixes(new.project, theirs, ours) if attempt == 0 else {}
+                fixes = _fixes(project, new.project, theirs, ours) if attempt == 0 else {}
             except _isolated.HookFailed as e:
                 return [str(e)], text
             finally:
@@ -174,17 +174,17 @@ def _verify(project: str, result: "Dict[str, Any]") -> "Tuple[List[str], str]":
                 break
             for setting, globs in fixes.items():
                 text = rustbackend._core().migrate_add_globs(text, setting, globs)
-        return (_compare.wheels(theirs["wheel"], ours["wheel"]) + _compare.sdists(theirs["sdist"], ours["sdist"])), text
+        return (_compare.wheels(theirs["wheel"], ours["wheel"]) + _compare.sdists(theirs["sdist"], ours["sdist"], project)), text
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _fixes(copy: str, theirs: "Dict[str, str]", ours: "Dict[str, str]") -> "Dict[str, List[str]]":
+def _fixes(project: str, copy: str, theirs: "Dict[str, str]", ours: "Dict[str, str]") -> "Dict[str, List[str]]":
     """The settings that make rustbackend pack the files the old backend packed."""
     import glob as globs_module
 
     fixes: "Dict[str, List[str]]" = {}
-    only_theirs, only_ours = _compare.sdist_only(theirs["sdist"], ours["sdist"])
+    only_theirs, only_ours = _compare.sdist_only(theirs["sdist"], ours["sdist"], project)
     if only_theirs:
         fixes["sdist.include"] = [globs_module.escape(p) for p in only_theirs]
     if only_ours:

@@ -131,6 +131,16 @@ def backend_venv(tmp_path_factory: pytest.TempPathFactory, frontend_env: Dict[st
     return env
 
 
+@pytest.fixture(scope="session")
+def migrate_env(backend_venv: Venv, wheelhouse: Path) -> tuple:
+    """The backend venv and an environment for `rustbackend migrate` in it: pip's index is
+    the wheelhouse and the pinned old backends (tests/python/requirements-old-backends.txt,
+    downloaded into target/old-backends/ by scripts/bootstrap.sh)."""
+    old = Path(os.environ.get("RUSTBACKEND_OLD_BACKENDS", ROOT / "target" / "old-backends"))
+    assert any(old.glob("setuptools-*.whl")), f"run scripts/bootstrap.sh: no old backends in {old}"
+    return backend_venv, dict(backend_venv.env, PIP_FIND_LINKS=f"{wheelhouse} {old}", PIP_NO_INDEX="1")
+
+
 def copy_sample(name: str, dest: Path) -> Path:
     """Copies a sample project (without build outputs) to dest/name."""
     target = dest / name
