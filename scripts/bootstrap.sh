@@ -18,6 +18,8 @@ export RUSTBACKEND_OLD_BACKENDS="$ROOT/target/old-backends"
 rm -rf "$RUSTBACKEND_OLD_BACKENDS"
 "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
     --only-binary=:all: -r tests/python/requirements-old-backends.txt -d "$RUSTBACKEND_OLD_BACKENDS"
+"$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
+    --only-binary=:all: -r tests/python/requirements-old-backends-older.txt -d "$RUSTBACKEND_OLD_BACKENDS"
 # With RUSTBACKEND_FREE_THREADED=1 (scripts/test.sh): a free-threaded CPython 3.13 (built once
 # into a cache outside the clone by scripts/free-threaded-python.sh) and a wheelhouse of its
 # own, target/wheelhouse-ft/, with rustbackend's cp313t wheel and the pure-Python wheels the

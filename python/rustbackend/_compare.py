@@ -23,6 +23,7 @@ _BINARY = re.compile(r"\.(so|pyd|dylib|dll)$|\.so\.")
 # Files of setuptools' .dist-info that no installer reads.
 _SETUPTOOLS_ONLY = {"top_level.txt", "zip-safe", "not-zip-safe", "dependency_links.txt", "namespace_packages.txt",
                     "pbr.json", "scm_file_list.json", "scm_version.json"}
+_GENERATED = {"setup.cfg", "pyproject.toml.orig"}
 _IGNORED_FIELDS = {"metadata-version", "dynamic", "generator"}
 _LIST_FIELDS = {"classifier", "provides-extra", "project-url", "license-file", "requires-dist", "requires-external"}
 
@@ -226,8 +227,9 @@ def _sdist_members(path: str, project: str = "") -> "Set[str]":
             # egg-info are generated.
             if not relative or relative in ("PKG-INFO", "pyproject.toml") or ".egg-info/" in relative:
                 continue
-            # The setup.cfg setuptools writes into an sdist when the project has none.
-            if relative == "setup.cfg" and project and not os.path.exists(os.path.join(project, "setup.cfg")):
+            # Files the old backend generates into its sdist: the setup.cfg setuptools writes when
+            # the project has none, uv_build's copy of the pyproject.toml it rewrote.
+            if relative in _GENERATED and project and not os.path.exists(os.path.join(project, relative)):
                 continue
             # A submodule's `.git` file: version control data, never packed by rustbackend.
             if ".git" in relative.split("/"):

@@ -185,6 +185,7 @@ def _fixes(project: str, copy: str, theirs: "Dict[str, str]", ours: "Dict[str, s
 
     fixes: "Dict[str, List[str]]" = {}
     only_theirs, only_ours = _compare.sdist_only(theirs["sdist"], ours["sdist"], project)
+    only_theirs = [p for p in only_theirs if os.path.isfile(os.path.join(project, p))]
     if only_theirs:
         fixes["sdist.include"] = [globs_module.escape(p) for p in only_theirs]
     if only_ours:

@@ -27,7 +27,10 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
                     draft.setting("module-name", value);
                     // flit_core publishes a module named otherwise as Import-Name (PEP 794).
                     if old.get(&["project", "import-names"]).is_none() {
-                        draft.project_overrides.push(("import-names".into(), Some(toml_edit::Item::Value(string_array(&[value.to_string()])))));
+                        draft.project_overrides.push((
+                            "import-names".into(),
+                            Some(toml_edit::Item::Value(string_array(&[value.to_string()]))),
+                        ));
                     }
                 }
             }
@@ -123,7 +126,8 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
     }
     // flit_core's sdist also holds the docs/ and tests/ directories only when `include` says so.
     sdist_scope::only(project_dir, &keep, draft);
-    if let Some(tag) = super::project_table::python_tag(old.string(&["project", "requires-python"])) {
+    if let Some(tag) = super::project_table::python_tag(old.string(&["project", "requires-python"]))
+    {
         draft.setting("wheel.python-tag", tag);
     }
     if draft.refusals.len() == before && old.get(&["tool", "flit"]).is_some() {

@@ -18,12 +18,15 @@ mod old_toml;
 mod packages;
 mod pdm;
 mod poetry;
+mod poetry_constraints;
 mod project_table;
 mod scm_options;
 mod sdist_scope;
 mod setuptools;
 mod setuptools_entry_points;
 mod setuptools_ext;
+mod setuptools_facts;
+mod setuptools_fields;
 mod uv_build;
 
 use std::path::Path;

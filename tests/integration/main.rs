@@ -4,6 +4,7 @@ mod build;
 mod docs;
 mod fixtures;
 mod layers;
+mod migrate;
 mod properties;
 mod rules;
 mod support;

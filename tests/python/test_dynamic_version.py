@@ -91,6 +91,18 @@ def test_version_from_git_tags(git_project, frontend_env, tmp_path):
     assert build(project, frontend_env, tmp_path / "c", "--wheel") == [f"dyn-1.2.4.dev1+g{commit}.dirty-py3-none-any.whl"]
 
 
+def test_git_version_without_its_local_label(git_project, frontend_env, tmp_path):
+    project = git_project
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "git-local-version = false\n")
+    git(project, "commit", "-qam", "no local label")
+    git(project, "tag", "v1.2.3", "HEAD~1")
+    # One commit after the tag, and a dirty tree: neither shows in the version.
+    (project / "src" / "dyn" / "more.py").write_text("X = 1\n")
+    git(project, "add", ".")
+    assert build(project, frontend_env, tmp_path / "a", "--wheel") == ["dyn-1.2.4.dev1-py3-none-any.whl"]
+
+
 def test_git_version_sdist_builds_without_git(git_project, frontend_env, tmp_path):
     project = git_project
     git(project, "tag", "3.1.0")

@@ -50,13 +50,14 @@ if os.environ.get("RUSTBACKEND_FT_PYTHON"):
     FREE_THREADED_TAGS["manylinux-x86_64-cp313t"] = (
         "cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64", "manylinux_2_17_x86_64")
 # The release wheel's budget: each isolated build of every user's project downloads it
-# (1.89 MB measured for x86_64 with the Windows, macOS and cross-build toolchain, the
-# rebuild-on-import finder, `module-dirs`, single-file `.data` sources and the
-# license-classifier table; musllinux is 12 kB larger; docs/performance.md, "The rustbackend
-# wheel"). It guards against regressions; issue 29's 1.5 MB is not reached yet.
-WHEEL_BUDGET = 1_920_000
+# (2.08 MB measured for x86_64: 1.89 MB with the Windows, macOS and cross-build toolchain,
+# the rebuild-on-import finder, `module-dirs`, single-file `.data` sources and the
+# license-classifier table, then 0.19 MB for `rustbackend migrate`'s translators; musllinux
+# is 12 kB larger; docs/performance.md, "The rustbackend wheel"). It guards against
+# regressions; issue 29's 1.5 MB is not reached.
+WHEEL_BUDGET = 2_110_000
 # ppc64le, s390x and i686 code is larger for the same source (3 to 5% more).
-LARGER_CODE_BUDGET = 2_000_000
+LARGER_CODE_BUDGET = 2_200_000
 
 
 def budget(wheel: Path) -> int:
