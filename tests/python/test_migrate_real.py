@@ -108,6 +108,7 @@ def test_migrate_real_project(case, migrate_env, tmp_path):
     assert changed in (["M pyproject.toml"], ["?? pyproject.toml"]), changed
     git(root, "add", "pyproject.toml")
     git(root, "commit", "-qm", "switch to rustbackend")
+    git(root, "tag", "-f", case.version)  # the release is made from the switched tree
 
     out = tmp_path / "ours"
     run([sys.executable, "-m", "build", "--wheel", "--outdir", out, root], env=env)
