@@ -65,7 +65,8 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
         keep.push(readme.split('/').next().unwrap_or(readme).to_string());
     }
     sdist_scope::only(project_dir, &keep, draft);
-    if let Some(tag) = super::project_table::python_tag(old.string(&["project", "requires-python"])) {
+    if let Some(tag) = super::project_table::python_tag(old.string(&["project", "requires-python"]))
+    {
         draft.setting("wheel.python-tag", tag);
     }
     if draft.refusals.len() == before && old.get(&["tool", "pdm", "build"]).is_some() {
