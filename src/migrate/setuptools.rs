@@ -284,8 +284,12 @@ pub fn read(project_dir: &Path, old: &OldToml, facts: &[Fact], draft: &mut Draft
                 .and_then(|f| f.value.as_str().map(str::to_string))
         });
     if scm {
-        pkgs.manifest = None;
         git_version(old, &all, draft);
+    }
+    if scm || scm_file_finder(old) {
+        // setuptools-scm, installed for the build, lists every tracked file for the sdist,
+        // so with include_package_data every file of a package ships.
+        pkgs.manifest = None;
     } else if let Some(manifest) = pkgs.manifest.as_mut() {
         manifest.extend(extension_sources(&all));
     }
@@ -321,17 +325,23 @@ pub fn split_lines(list: &[String]) -> Vec<String> {
 /// setuptools-scm is in use: in `build-system.requires` with `use_scm_version` or
 /// `[tool.setuptools_scm]`.
 fn uses_setuptools_scm(old: &OldToml, facts: &[Fact]) -> bool {
-    let required = old.strings(&["build-system", "requires"]).iter().any(|r| {
+    let required = scm_file_finder(old);
+    let asked = facts
+        .iter()
+        .any(|f| f.key == "use_scm_version" && !f.value.is_empty());
+    asked || required && old.get(&["tool", "setuptools_scm"]).is_some()
+}
+
+/// setuptools-scm is in `build-system.requires`: whatever it is asked for, it registers the
+/// file finder that makes setuptools see every file git tracks.
+fn scm_file_finder(old: &OldToml) -> bool {
+    old.strings(&["build-system", "requires"]).iter().any(|r| {
         crate::names::normalize(
             r.split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
                 .next()
                 .unwrap_or(""),
         ) == "setuptools-scm"
-    });
-    let asked = facts
-        .iter()
-        .any(|f| f.key == "use_scm_version" && !f.value.is_empty());
-    asked || required && old.get(&["tool", "setuptools_scm"]).is_some()
+    })
 }
 
 fn unreadable(key: &str, value: &Lit, origin: &Origin, draft: &mut Draft) {
