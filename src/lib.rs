@@ -13,6 +13,9 @@
 //! Manifest --archive writer--> wheel | sdist | .dist-info directory | listing (ls)
 //! ```
 //!
+//! On top of them, [`check`] reads built artifacts back and [`migrate`] translates another
+//! backend's configuration into this one's.
+//!
 //! Beneath the flow: [`error`] and [`names`] (the vocabulary), [`files`] (walking a tree,
 //! ignore rules, globs, the default excludes), [`archive`] (encoding only) and [`tags`]
 //! (the tag grammar and reading binaries), none of which knows a project.

@@ -25,7 +25,30 @@ pub fn read(project_dir: &Path, old: &OldToml, draft: &mut Draft) {
     for entry in old.entries(&["tool", "hatch", "metadata"]) {
         match entry.key.as_str() {
             "allow-direct-references" | "allow-ambiguous-features" => {}
-            other => draft.refuse(&entry.origin, &format!("tool.hatch.metadata.{other}"), "metadata hooks compute metadata when the build runs; write the values in [project]"),
+            "hooks" => {
+                for hook in old.entries(&["tool", "hatch", "metadata", "hooks"]) {
+                    let readme_hook = hook.key == "fancy-pypi-readme"
+                        && old
+                            .strings(&["project", "dynamic"])
+                            .iter()
+                            .any(|d| d == "readme");
+                    if readme_hook {
+                        // The readme it assembles comes from the old backend's metadata and is
+                        // written as static text (dynamic_fields asks for it).
+                        draft.notes.push(format!(
+                            "{}: hatch-fancy-pypi-readme's readme is written as static text; edit it in pyproject.toml, or point `readme` at a file",
+                            hook.origin
+                        ));
+                    } else {
+                        draft.refuse(&hook.origin, &format!("tool.hatch.metadata.hooks.{}", hook.key), "metadata hooks compute metadata when the build runs; write the values in [project]");
+                    }
+                }
+            }
+            other => draft.refuse(
+                &entry.origin,
+                &format!("tool.hatch.metadata.{other}"),
+                "rustbackend has no equivalent",
+            ),
         }
     }
     if draft.refusals.len() == before && old.get(&["tool", "hatch", "metadata"]).is_some() {

@@ -345,3 +345,20 @@ def test_unknown_backend_and_already_migrated(migrate_env, tmp_path):
                                                          'build-backend = "rustbackend"\n[project]\nname = "done"\nversion = "1"\n'})
     result = migrate(migrate_env, done)
     assert result.returncode == 0 and "already builds with rustbackend" in result.stderr
+
+
+def test_verify_carries_generated_files_the_old_wheel_shipped(migrate_env, tmp_path):
+    # A generated, git-ignored data file that setuptools packs as package data: --verify
+    # finds it only in the old wheel, sees that an ignore rule left it out of ours, and
+    # carries it as `artifacts`; then both wheels agree.
+    project = write(tmp_path / "gen", {
+        "setup.py": "from setuptools import setup\n"
+                    "setup(name='gen', version='1.0', packages=['gen'], package_data={'gen': ['*.json']})\n",
+        "gen/__init__.py": "",
+        "gen/table.json": "{}\n",
+        ".gitignore": "gen/table.json\n",
+    })
+    result = migrate(migrate_env, project, "--write", "--verify")
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["rustbackend"]
+    assert settings["artifacts"] == ["gen/table.json"]

@@ -61,9 +61,9 @@ REAL = [
     Real("mmh3", "5.0.1", "setuptools, [tool.setuptools] ext-modules, top-level C module", compiled=True),
     Real("crc32c", "2.7.1", "setuptools, C sources listed with glob.glob()", compiled=True),
     Real("time-machine", "2.16.0", "setuptools, top-level C module", compiled=True),
-    # Refused: a metadata hook (hatch-fancy-pypi-readme, whose output migrate writes as static
-    # text, but the hook table stays) beside hatch-vcs.
-    Real("attrs", "24.2.0", "hatchling + hatch-vcs + fancy-pypi-readme", refused=("tool.hatch.metadata.hooks",)),
+    # hatch-fancy-pypi-readme's readme, as hatchling assembles it, written as static text.
+    Real("attrs", "24.2.0", "hatchling + hatch-vcs (no-local-version) + fancy-pypi-readme"),
+    Real("structlog", "24.4.0", "hatchling + hatch-vcs + fancy-pypi-readme"),
     # Refused: the extension module list is built by code (`ext_modules.append(...)` under a
     # platform check), which migrate never runs.
     Real("msgpack", "1.1.0", "setuptools, Cython", compiled=True, refused=("ext_modules",)),
