@@ -13,6 +13,7 @@ import os
 import re
 import tarfile
 import zipfile
+from email.message import Message
 from email.parser import HeaderParser
 
 TYPE_CHECKING = False
@@ -117,7 +118,7 @@ def _spec(clause: str) -> str:
     return match.group(1) + version
 
 
-def _people(message: "HeaderParser") -> "Set[Tuple[str, str]]":
+def _people(message: "Message") -> "Set[Tuple[str, str]]":
     found: "Set[Tuple[str, str]]" = set()
     for role in ("Author", "Maintainer"):
         names = [n.strip() for n in (message.get(role) or "").split(",") if n.strip()]

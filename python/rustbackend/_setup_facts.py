@@ -62,7 +62,7 @@ class _Evaluator:
                     out.append(self.value(element))
             return out
         if isinstance(node, ast.Dict):
-            pairs = []
+            pairs: "List[list]" = []
             for key, value in zip(node.keys, node.values):
                 if key is None:
                     inner = self.value(value)
@@ -86,7 +86,9 @@ class _Evaluator:
             return "".join(parts)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.value(node.left), self.value(node.right)
-            if isinstance(left, (str, list)) and type(left) is type(right):
+            if isinstance(left, str) and isinstance(right, str):
+                return left + right
+            if isinstance(left, list) and isinstance(right, list):
                 return left + right
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -191,9 +193,9 @@ def _changed_names(tree: ast.Module) -> "set":
     """Names whose value setup.py changes after binding them, or binds somewhere other than
     at the top level (in an `if`, a loop, a function): their value depends on running it."""
     top_level = {id(node) for node in tree.body}
-    for node in tree.body:
-        if isinstance(node, ast.With):
-            top_level |= {id(inner) for inner in node.body}
+    for statement in tree.body:
+        if isinstance(statement, ast.With):
+            top_level |= {id(inner) for inner in statement.body}
     changed = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
