@@ -178,8 +178,9 @@ impl Draft {
             return;
         };
         let mut ordered: Vec<&(String, Item)> = self.project.iter().collect();
+        // New keys in the order the specification lists them.
         ordered.sort_by_key(|(key, _)| {
-            PROJECT_ORDER
+            crate::plan::pyproject::project::PROJECT_KEYS
                 .iter()
                 .position(|k| k == key)
                 .unwrap_or(usize::MAX)
@@ -213,15 +214,7 @@ impl Draft {
                 }
             }
         }
-        let mut dynamic: Vec<String> = project
-            .get("dynamic")
-            .and_then(Item::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut dynamic: Vec<String> = strings_of(project.get("dynamic"));
         dynamic.retain(|f| !self.now_static.contains(f) || self.dynamic.contains(f));
         for field in &self.dynamic {
             if !dynamic.contains(field) {
@@ -282,28 +275,6 @@ impl Draft {
     }
 }
 
-/// The order of `[project]` keys in a new table, as the specification lists them.
-const PROJECT_ORDER: &[&str] = &[
-    "name",
-    "version",
-    "description",
-    "readme",
-    "requires-python",
-    "license",
-    "license-files",
-    "authors",
-    "maintainers",
-    "keywords",
-    "classifiers",
-    "urls",
-    "scripts",
-    "gui-scripts",
-    "entry-points",
-    "dependencies",
-    "optional-dependencies",
-    "dynamic",
-];
-
 /// Removes the table at `path` (and its parents when they are left empty and implicit).
 fn remove_table(document: &mut DocumentMut, path: &[String]) {
     fn remove(table: &mut dyn toml_edit::TableLike, path: &[String]) {
@@ -342,4 +313,15 @@ pub fn string_table(entries: &[(String, String)]) -> Item {
         table.insert(key, toml_edit::value(value.as_str()));
     }
     Item::Table(table)
+}
+
+/// The strings of an array item (none when it is absent or not an array).
+pub fn strings_of(item: Option<&Item>) -> Vec<String> {
+    item.and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

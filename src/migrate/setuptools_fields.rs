@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml_edit::{InlineTable, Item, Table, Value};
 
-use super::draft::{string_array, Draft, Origin};
+use super::draft::{string_array, strings_of, Draft, Origin};
 use super::lit::Lit;
 use super::packages;
 use super::setuptools::split_lines;
@@ -115,15 +115,7 @@ pub fn extras(value: &Lit, origin: &Origin, draft: &mut Draft) {
             }
             list = list.iter().map(|r| format!("{r}; {marker}")).collect();
         }
-        let existing: Vec<String> = table
-            .get(&name)
-            .and_then(Item::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let existing: Vec<String> = strings_of(table.get(&name));
         let all: Vec<String> = existing.into_iter().chain(list).collect();
         table.insert(&name, Item::Value(string_array(&all)));
     }
