@@ -3,9 +3,10 @@
 
     python scripts/check_version.py [TAG]
 
-Cargo.toml's `package.version` is the source (maturin writes it into the wheel's METADATA);
-`rustbackend.__version__` must equal it, and so must TAG without its leading `v` when given
-(the release workflow passes the pushed tag). Exits 1 naming the value that drifted.
+Cargo.toml's `package.version` is the source; the workspace's other crates must carry the
+same (maturin writes crates/pymodule's into the wheel's METADATA), `rustbackend.__version__`
+must equal it, and so must TAG without its leading `v` when given (the release workflow
+passes the pushed tag). Exits 1 naming the value that drifted.
 """
 
 import re
@@ -22,6 +23,11 @@ def main(argv):
     init = (ROOT / "python" / "rustbackend" / "__init__.py").read_text(encoding="utf-8")
     found = re.search(r'^__version__ = "([^"]+)"$', init, re.M)
     problems = []
+    for crate in ("archive", "pymodule"):
+        other = ROOT / "crates" / crate / "Cargo.toml"
+        version = re.search(r'^version = "([^"]+)"$', other.read_text(encoding="utf-8"), re.M).group(1)
+        if version != cargo:
+            problems.append(f"crates/{crate}/Cargo.toml: version is {version}, Cargo.toml says {cargo}")
     if not found or found.group(1) != cargo:
         shown = found.group(1) if found else "missing"
         problems.append(f"python/rustbackend/__init__.py: __version__ is {shown}, Cargo.toml says {cargo}")

@@ -12,12 +12,12 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 bash scripts/install-system-tools.sh
 echo "== cargo clippy (Linux)"
-cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --features python --lib -- -D warnings
 for target in x86_64-pc-windows-msvc aarch64-apple-darwin x86_64-apple-darwin; do
     echo "== cargo clippy ($target)"
     rustup target list --installed | grep -qx "$target" || rustup target add "$target" >/dev/null
-    cargo clippy --quiet --target "$target" --all-targets -- -D warnings
+    cargo clippy --quiet --target "$target" --workspace --all-targets -- -D warnings
     cargo clippy --quiet --target "$target" --features python --lib -- -D warnings
 done
 RUSTBACKEND_FREE_THREADED=1 source scripts/bootstrap.sh
@@ -52,7 +52,7 @@ export RUSTBACKEND_PDM="$ROOT/.venv-pdm/bin/pdm"
 make_venv "$ROOT/.venv-poetry" "$ROOT/tests/python/requirements-poetry.txt"
 export RUSTBACKEND_POETRY="$ROOT/.venv-poetry/bin/poetry"
 echo "== cargo test"
-RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet
+RUSTBACKEND_INSTALLER_PYTHON="$VENV/bin/python" cargo test --quiet --workspace
 echo "== cargo test for Windows, under Wine (scripts/wine-test.sh)"
 bash scripts/wine-test.sh
 echo "== end-to-end tests (pytest)"

@@ -22,3 +22,4 @@ fi
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 cargo test --quiet --target "$target" --lib --test integration "$@"
+cargo test --quiet --target "$target" -p rustbackend-archive --lib "$@"

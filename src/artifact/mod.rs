@@ -193,7 +193,7 @@ impl Manifest {
     pub fn write_to<W: ArchiveWriter>(&self, mut writer: W) -> Result<W::Output> {
         check_archive_paths(self.entries.iter().map(|e| e.path.as_str()))?;
         writer.add_all(&self.entries)?;
-        writer.finish()
+        Ok(writer.finish()?)
     }
 
     /// Writes the artifact into `out_dir` (an editable wheel's compiled modules go next to

@@ -9,6 +9,7 @@
 //! come last.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -26,7 +27,9 @@ pub struct IgnoreRules {
     /// `.git/info/exclude` and the global excludes file (only inside a git checkout).
     extra: Vec<Gitignore>,
     /// Each directory's chain of rules (see [`IgnoreRules::chain`]), built when first needed.
-    cache: Mutex<HashMap<PathBuf, Chain>>,
+    /// Keyed by the directory's path as plain bytes: hashing a `Path` walks its components,
+    /// and the walk gives every directory in one spelling.
+    cache: Mutex<HashMap<OsString, Chain>>,
 }
 
 /// The repository root above (or at) `dir`: the nearest directory holding `.git` (a
@@ -93,8 +96,8 @@ impl IgnoreRules {
     /// The `.gitignore` rules that speak about entries of `dir`: its own and those of every
     /// directory above it up to the top, deepest first. Cached per directory, so asking
     /// about a file costs one lookup of its parent.
-    fn chain(&self, cache: &mut HashMap<PathBuf, Chain>, dir: &Path) -> Chain {
-        if let Some(chain) = cache.get(dir) {
+    fn chain(&self, cache: &mut HashMap<OsString, Chain>, dir: &Path) -> Chain {
+        if let Some(chain) = cache.get(dir.as_os_str()) {
             return chain.clone();
         }
         let mut rules: Vec<Arc<Gitignore>> = matcher(dir, &dir.join(".gitignore"))
@@ -107,7 +110,7 @@ impl IgnoreRules {
             }
         }
         let chain: Chain = Arc::new(rules);
-        cache.insert(dir.to_path_buf(), chain.clone());
+        cache.insert(dir.as_os_str().to_os_string(), chain.clone());
         chain
     }
 

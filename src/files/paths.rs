@@ -33,12 +33,24 @@ pub fn strip_dir(path: &str, dir: &str) -> String {
 /// Checks the paths of one archive: relative, `/`-separated, no `..`, no control characters
 /// or backslashes, and no two that differ only by case (they collide on macOS and Windows).
 pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Result<()> {
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let paths = paths.into_iter();
+    let mut seen: std::collections::HashMap<String, &str> =
+        std::collections::HashMap::with_capacity(paths.size_hint().0);
     for path in paths {
         if path.starts_with('/') || path.split('/').any(|part| part == ".." || part.is_empty()) {
             return Err(FileProblem::UnsafePath(path.to_string()).into());
         }
-        if let Some(c) = path.chars().find(|c| c.is_control() || *c == '\\') {
+        // Nearly every path is ASCII: its bytes are checked and lowercased without the
+        // Unicode tables.
+        let ascii = path.is_ascii();
+        let unsafe_char = if ascii {
+            path.bytes()
+                .find(|b| b.is_ascii_control() || *b == b'\\')
+                .map(char::from)
+        } else {
+            path.chars().find(|c| c.is_control() || *c == '\\')
+        };
+        if let Some(c) = unsafe_char {
             let what = if c == '\\' {
                 "a backslash".to_string()
             } else {
@@ -50,7 +62,12 @@ pub fn check_archive_paths<'p>(paths: impl IntoIterator<Item = &'p str>) -> Resu
             }
             .into());
         }
-        if let Some(other) = seen.insert(path.to_lowercase(), path) {
+        let folded = if ascii {
+            path.to_ascii_lowercase()
+        } else {
+            path.to_lowercase()
+        };
+        if let Some(other) = seen.insert(folded, path) {
             return Err(FileProblem::CaseCollision(other.to_string(), path.to_string()).into());
         }
     }

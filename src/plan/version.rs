@@ -47,7 +47,7 @@ fn version_assignment() -> &'static Regex {
         Regex::new(
             // `__version__ = "1.0"`, `__version__: str = "1.0"`, or a chained assignment
             // such as setuptools-scm's generated `__version__ = version = '1.0'`.
-            r#"(?m)^(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)*__version__\s*(?::\s*str\s*)?=\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*(?:#.*)?$"#,
+            r#"(?m)^(?:[A-Za-z_][A-Za-z0-9_]*[[:space:]]*=[[:space:]]*)*__version__[[:space:]]*(?::[[:space:]]*str[[:space:]]*)?=[[:space:]]*(?:[A-Za-z_][A-Za-z0-9_]*[[:space:]]*=[[:space:]]*)*(?:"([^"\\\n]*)"|'([^'\\\n]*)')[[:space:]]*(?:#.*)?$"#,
         )
         .expect("the version pattern is valid")
     })
@@ -81,7 +81,7 @@ fn version_import_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?m)^from\s+\.([A-Za-z_][A-Za-z0-9_.]*)\s+import\s+(?:[^#\n]*[\s,(])?__version__\b",
+            r"(?m)^from[[:space:]]+\.([A-Za-z_][A-Za-z0-9_.]*)[[:space:]]+import[[:space:]]+(?:[^#\n]*[[:space:],(])?__version__(?-u:\b)",
         )
         .expect("the import pattern is valid")
     })

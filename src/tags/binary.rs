@@ -100,7 +100,9 @@ fn elf_arch(machine: u16, is_64: bool) -> Result<String, String> {
 /// by their magic bytes keeps the rest of goblin out of the backend's wheel.
 enum Binary<'a> {
     Elf(Box<goblin::elf::Elf<'a>>),
-    Pe(Box<goblin::pe::PE<'a>>),
+    /// Only the headers: the machine is all a tag needs (the whole PE parser is left out of
+    /// the backend's wheel).
+    Pe(Box<goblin::pe::header::Header<'a>>),
     Mach(Box<goblin::mach::Mach<'a>>),
     Wasm,
 }
@@ -120,7 +122,9 @@ impl<'a> Binary<'a> {
             [0x7f, b'E', b'L', b'F', ..] => {
                 Some(Binary::Elf(Box::new(goblin::elf::Elf::parse(data)?)))
             }
-            [b'M', b'Z', ..] => Some(Binary::Pe(Box::new(goblin::pe::PE::parse(data)?))),
+            [b'M', b'Z', ..] => Some(Binary::Pe(Box::new(goblin::pe::header::Header::parse(
+                data,
+            )?))),
             [a, b, c, d, ..] if MACH_MAGICS.contains(&u32::from_be_bytes([*a, *b, *c, *d])) => {
                 Some(Binary::Mach(Box::new(goblin::mach::Mach::parse(data)?)))
             }
@@ -197,7 +201,7 @@ pub fn platform_of(path: &Path) -> Result<Platform, String> {
         Some(Binary::Pe(pe)) => {
             use goblin::pe::header::*;
             Ok(Platform::Windows(
-                match pe.header.coff_header.machine {
+                match pe.coff_header.machine {
                     COFF_MACHINE_X86_64 => "win_amd64",
                     COFF_MACHINE_X86 => "win32",
                     COFF_MACHINE_ARM64 => "win_arm64",

@@ -1,20 +1,25 @@
 //! Archive writers: the wheel's zip (with RECORD), the sdist's gzipped tar, a directory
 //! writer (a prepared `.dist-info`) and a list writer (`rustbackend ls`). They only encode what
 //! they are given, in the order given; deciding what goes in is the manifest's job
-//! ([`crate::artifact`]). Each writes to a temporary file or directory beside the target and
-//! renames it into place at the end, so a failed build leaves nothing behind.
+//! (rustbackend's `artifact` stage). This crate is the byte work of a build (reading,
+//! hashing, deflating, packing), so the release profile compiles it for speed while the rest
+//! of rustbackend is compiled for size (the workspace's Cargo.toml); the writers' entry points
+//! are never inlined into that code. Each writes to a temporary file or directory beside the
+//! target and renames it into place at the end, so a failed build leaves nothing behind.
 //!
 //! Reproducibility rules: fixed timestamps (from `SOURCE_DATE_EPOCH` or [`DEFAULT_EPOCH`],
 //! clamped to what zip can hold), modes normalized to 0644 / 0755, uid/gid 0, no owner names.
 
 mod batches;
 mod dir_writer;
+mod error;
 pub mod gzip;
 mod list_writer;
 mod sdist_tar;
 mod wheel_zip;
 
 pub use dir_writer::DirWriter;
+pub use error::{Error, Result};
 pub use list_writer::ListWriter;
 pub use sdist_tar::SdistWriter;
 pub use wheel_zip::{record_hash, TrackedWriter, WheelWriter};
@@ -27,8 +32,6 @@ use tempfile::NamedTempFile;
 
 use batches::{is_small, split_for_parallel, Part, Sized};
 pub use batches::{BATCH_BYTES, BATCH_ENTRIES, PARALLEL_LIMIT, SERIAL_BYTES, SERIAL_ENTRIES};
-
-use crate::error::{Error, Result};
 
 /// The timestamp used when `SOURCE_DATE_EPOCH` is not set: 1980-01-01T00:00:00Z, the
 /// earliest time a zip file can record.
@@ -113,7 +116,7 @@ impl Entry {
             Contents::Bytes(data) => return Ok(std::borrow::Cow::Borrowed(data)),
             Contents::File(source) => source,
         };
-        let changed = || Error::from(crate::error::FileProblem::Changed(source.clone()));
+        let changed = || Error::Changed(source.clone());
         let mut file = File::open(source).map_err(|e| Error::io("open", source, e))?;
         let len = usize::try_from(len).map_err(|_| changed())?;
         let mut data = vec![0u8; len + 1];
@@ -175,7 +178,7 @@ struct Opened<'a> {
 
 /// The error for a file whose size changed while it was packed.
 fn changed_message(path: &Path) -> String {
-    crate::error::FileProblem::Changed(path.to_path_buf()).to_string()
+    Error::Changed(path.to_path_buf()).to_string()
 }
 
 /// Reads exactly `remaining` bytes from a file, failing if it ends early or has more: the

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::Entry;
-use crate::error::Result;
+use crate::Result;
 
 /// Entries at least this large are streamed alone rather than compressed in parallel.
 pub const PARALLEL_LIMIT: u64 = 8 * 1024 * 1024;

@@ -11,8 +11,8 @@ use super::{
     copy_error, is_small, normalized_mode, open_temp_beside, persist, split_for_parallel,
     ArchiveWriter, Entry, Part,
 };
-use crate::archive::gzip::ParallelGzEncoder;
-use crate::error::{Error, Result};
+use crate::gzip::ParallelGzEncoder;
+use crate::{Error, Result};
 
 /// Writes a gzip-compressed POSIX.1-2001 (pax) tar.
 pub struct SdistWriter {
@@ -42,6 +42,8 @@ impl SdistWriter {
     }
 
     /// Adds one entry, streaming it.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
         let opened = entry.open()?;
         self.append(entry, opened.len, opened.executable, opened.reader)
@@ -95,6 +97,8 @@ impl ArchiveWriter for SdistWriter {
     /// Adds entries in order; files smaller than [`PARALLEL_LIMIT`](super::PARALLEL_LIMIT) are read
     /// in parallel, in batches of at most [`BATCH_BYTES`](super::BATCH_BYTES), while the tar stream
     /// stays in the order given.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
         for part in split_for_parallel(entries)? {
             match part {
@@ -121,6 +125,8 @@ impl ArchiveWriter for SdistWriter {
     }
 
     /// Finishes the archive and moves it into place.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     fn finish(self) -> Result<PathBuf> {
         let gz = self
             .tar

@@ -15,7 +15,7 @@ use super::{
     copy_error, is_small, normalized_mode, open_temp_beside, persist, split_for_parallel,
     ArchiveWriter, Entry, Part, Sized, DEFAULT_EPOCH,
 };
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// Entries shorter than this are stored, not deflated. Deflate saves at most a few bytes on
 /// them (a 70-byte module shrinks by one byte, an empty `__init__.py` grows by two), while
@@ -193,6 +193,8 @@ impl WheelWriter {
     }
 
     /// Adds one entry, streaming it: memory stays bounded whatever the file's size.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
         let mut opened = entry.open()?;
         let options = entry_options(self.options, opened.len, opened.executable);
@@ -231,6 +233,8 @@ impl ArchiveWriter for WheelWriter {
     /// [`PARALLEL_LIMIT`](super::PARALLEL_LIMIT) bytes or more is streamed through alone. Each
     /// batch is cut into runs of consecutive entries, each compressed into a small archive by one
     /// worker, and the runs are merged in order: the archive order is the order given.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     fn add_all(&mut self, entries: &[Entry]) -> Result<()> {
         for part in split_for_parallel(entries)? {
             let batch = match part {
@@ -267,6 +271,8 @@ impl ArchiveWriter for WheelWriter {
     }
 
     /// Writes `RECORD` into the `.dist-info` directory and moves the wheel into place.
+    // Never inlined into its caller: the caller is compiled for size (crate docs).
+    #[inline(never)]
     fn finish(mut self) -> Result<PathBuf> {
         let record_name = format!("{}/RECORD", self.dist_info);
         self.record
