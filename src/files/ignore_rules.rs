@@ -117,7 +117,7 @@ impl IgnoreRules {
     /// Whether `path` (a file, or a directory when `is_dir`) is ignored. `path` is the
     /// canonical form of a path below the project directory.
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let Ok(below_top) = path.strip_prefix(&self.top) else {
+        let Some(below_top) = super::paths::below(path, &self.top) else {
             return false;
         };
         if below_top.as_os_str().is_empty() {

@@ -8,6 +8,20 @@ use crate::error::{FileProblem, Result};
 /// `/` whatever the platform's separator (`src\pkg\mod.py` on Windows becomes
 /// `src/pkg/mod.py`); `None` when a name is not valid UTF-8.
 pub fn archive_path(relative: &Path) -> Option<String> {
+    // A walk gives clean paths (no `.`, no doubled or trailing separators): on Unix their
+    // text is already the archive path, without taking the path apart.
+    if cfg!(unix) {
+        if let Some(text) = relative.to_str() {
+            let clean = !text.is_empty()
+                && !text.starts_with('/')
+                && !text.ends_with('/')
+                && !text.contains("//")
+                && text.split('/').all(|name| name != "." && name != "..");
+            if clean {
+                return Some(text.to_string());
+            }
+        }
+    }
     let mut names = Vec::new();
     for component in relative.components() {
         // Roots, prefixes and `..` cannot come out of a walk below the project; they stay
@@ -17,6 +31,27 @@ pub fn archive_path(relative: &Path) -> Option<String> {
         }
     }
     Some(names.join("/"))
+}
+
+/// `path` below `root`, or `None` when it is not below it. The walk builds every path by
+/// joining names to the root it was given, so the root's text is usually a prefix of the
+/// path's, which is cheaper to strip than comparing the two name by name
+/// (`Path::strip_prefix`, the fallback).
+pub fn below<'a>(path: &'a Path, root: &Path) -> Option<&'a Path> {
+    if let (Some(text), Some(root_text)) = (path.to_str(), root.to_str()) {
+        if let Some(rest) = text.strip_prefix(root_text) {
+            if rest.is_empty() {
+                return Some(Path::new(""));
+            }
+            if root_text.ends_with(std::path::is_separator) {
+                return Some(Path::new(rest));
+            }
+            if let Some(first) = rest.chars().next().filter(|c| std::path::is_separator(*c)) {
+                return Some(Path::new(&rest[first.len_utf8()..]));
+            }
+        }
+    }
+    path.strip_prefix(root).ok()
 }
 
 /// `path` relative to `dir` (both `/`-separated, relative to the project root).
@@ -115,6 +150,39 @@ mod tests {
         assert_eq!(outside_project("C:/x"), Some(Outside::Absolute));
         assert_eq!(outside_project("src\\pkg"), Some(Outside::Backslash));
         assert_eq!(outside_project("C:\\x"), Some(Outside::Backslash));
+    }
+
+    #[test]
+    fn below_strips_the_root_by_text_or_by_names() {
+        let root = Path::new("/work/proj");
+        assert_eq!(
+            below(Path::new("/work/proj/src/a.py"), root),
+            Some(Path::new("src/a.py"))
+        );
+        assert_eq!(below(Path::new("/work/proj"), root), Some(Path::new("")));
+        assert_eq!(below(Path::new("/work/project/a.py"), root), None);
+        assert_eq!(below(Path::new("/work/other/a.py"), root), None);
+        assert_eq!(
+            below(Path::new("/work/proj/a.py"), Path::new("/work/proj/")),
+            Some(Path::new("a.py"))
+        );
+        assert_eq!(
+            below(Path::new("/work//proj/a.py"), root),
+            Some(Path::new("a.py"))
+        );
+    }
+
+    #[test]
+    fn clean_and_unclean_relative_paths_give_one_archive_path() {
+        for (path, expected) in [
+            ("src/pkg/mod.py", "src/pkg/mod.py"),
+            ("./src/pkg/mod.py", "src/pkg/mod.py"),
+            ("src//pkg/./mod.py", "src/pkg/mod.py"),
+            ("src/pkg/", "src/pkg"),
+            ("a.py", "a.py"),
+        ] {
+            assert_eq!(archive_path(Path::new(path)).unwrap(), expected, "{path}");
+        }
     }
 
     #[test]
