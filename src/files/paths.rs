@@ -9,14 +9,15 @@ use crate::error::{FileProblem, Result};
 /// `src/pkg/mod.py`); `None` when a name is not valid UTF-8.
 pub fn archive_path(relative: &Path) -> Option<String> {
     // A walk gives clean paths (no `.`, no doubled or trailing separators): on Unix their
-    // text is already the archive path, without taking the path apart.
+    // text is already the archive path, without taking the path apart (a `..` stays in
+    // either way, for check_archive_paths to refuse).
     if cfg!(unix) {
         if let Some(text) = relative.to_str() {
             let clean = !text.is_empty()
                 && !text.starts_with('/')
                 && !text.ends_with('/')
                 && !text.contains("//")
-                && text.split('/').all(|name| name != "." && name != "..");
+                && text.split('/').all(|name| name != ".");
             if clean {
                 return Some(text.to_string());
             }

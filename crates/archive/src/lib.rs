@@ -281,7 +281,11 @@ fn open_temp_beside(target: &Path) -> Result<(NamedTempFile, File)> {
     Ok((temp, file))
 }
 
-fn persist(temp: NamedTempFile, target: &Path) -> Result<()> {
+/// Flushes and closes `written`, the finished archive's writer on `temp`, then renames `temp`
+/// to `target`.
+fn persist(mut written: impl std::io::Write, temp: NamedTempFile, target: &Path) -> Result<()> {
+    written.flush().map_err(|e| Error::io("write", target, e))?;
+    drop(written);
     temp.persist(target)
         .map_err(|e| Error::io("rename the finished archive to", target, e.error))?;
     Ok(())

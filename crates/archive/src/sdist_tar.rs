@@ -1,7 +1,7 @@
 //! The sdist's writer: a pax tar, gzipped on every core.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -132,14 +132,10 @@ impl ArchiveWriter for SdistWriter {
             .tar
             .into_inner()
             .map_err(|e| Error::io("write", &self.target, e))?;
-        let mut inner = gz
+        let inner = gz
             .finish()
             .map_err(|e| Error::io("write", &self.target, e))?;
-        inner
-            .flush()
-            .map_err(|e| Error::io("write", &self.target, e))?;
-        drop(inner);
-        persist(self.temp, &self.target)?;
+        persist(inner, self.temp, &self.target)?;
         Ok(self.target)
     }
 }

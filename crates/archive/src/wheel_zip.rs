@@ -285,15 +285,11 @@ impl ArchiveWriter for WheelWriter {
         self.zip
             .write_all(record.as_bytes())
             .map_err(|e| self.zip_error(e))?;
-        let mut inner = self.zip.finish().map_err(|e| Error::Archive {
+        let inner = self.zip.finish().map_err(|e| Error::Archive {
             path: self.target.clone(),
             message: e.to_string(),
         })?;
-        inner
-            .flush()
-            .map_err(|e| Error::io("write", &self.target, e))?;
-        drop(inner);
-        persist(self.temp, &self.target)?;
+        persist(inner, self.temp, &self.target)?;
         Ok(self.target)
     }
 }
